@@ -1,0 +1,120 @@
+//! Stable error codes: one table saying, for every code, its class (which the HTTP edge maps to a
+//! status) and the `logref` SCDF clients see in the error body.
+
+use std::fmt;
+
+/// What kind of failure a [`Code`] is; the HTTP layer maps each class to one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The request is malformed or names something impossible (400).
+    InvalidRequest,
+    /// The thing asked for does not exist (404).
+    NotFound,
+    /// The request conflicts with the current state (409).
+    Conflict,
+    /// The request body is larger than the server accepts (413).
+    PayloadTooLarge,
+    /// The request body is of a media type the endpoint does not read (415).
+    UnsupportedMediaType,
+    /// A dependency (the database) is not reachable right now (503).
+    Unavailable,
+    /// A bug or an unexpected failure (500); details are logged, not returned.
+    Internal,
+}
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $code:ident => $class:ident, $logref:literal;)*) => {
+        /// A stable error code. Its `logref` is the name SCDF puts in `_embedded.errors[].logref`
+        /// for the same failure (an exception class name), or a name of ours in the same style
+        /// where SCDF has no such error.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $code,)*
+        }
+
+        impl Code {
+            /// The class, which decides the HTTP status.
+            pub const fn class(self) -> ErrorClass {
+                match self { $(Self::$code => ErrorClass::$class,)* }
+            }
+
+            /// The `logref` of the error body.
+            pub const fn logref(self) -> &'static str {
+                match self { $(Self::$code => $logref,)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// A required request parameter is missing.
+    MissingParameter => InvalidRequest, "MissingServletRequestParameterException";
+    /// A request parameter has a value of the wrong type or outside its allowed set.
+    InvalidParameter => InvalidRequest, "MethodArgumentTypeMismatchException";
+    /// `page`, `size` or `sort` is malformed (SCDF silently falls back to defaults).
+    InvalidPageRequest => InvalidRequest, "InvalidPageRequestException";
+    /// The request body could not be read.
+    MalformedBody => InvalidRequest, "HttpMessageNotReadableException";
+    /// An app name breaks the naming rules.
+    InvalidAppName => InvalidRequest, "InvalidApplicationNameException";
+    /// An app URI (or version) is malformed.
+    InvalidAppUri => InvalidRequest, "InvalidAppUriException";
+    /// A bulk app list has malformed lines.
+    InvalidAppList => InvalidRequest, "InvalidAppListException";
+    /// A bulk app list location could not be read.
+    AppListUnreadable => InvalidRequest, "AppListUnreadableException";
+    /// The registration already exists and `force` was not given.
+    AppAlreadyRegistered => Conflict, "AppAlreadyRegisteredException";
+    /// A new version's URI differs from the default version's by more than the version.
+    AppUriMismatch => Conflict, "AppUriMismatchException";
+    /// A concurrent change took a key this change needed; retrying may succeed.
+    ConcurrentModification => Conflict, "ConcurrentModificationException";
+    /// No such app registration.
+    NoSuchAppRegistration => NotFound, "NoSuchAppRegistrationException";
+    /// The request body exceeds the configured limit.
+    PayloadTooLarge => PayloadTooLarge, "PayloadTooLargeException";
+    /// The request body has a media type the endpoint does not accept.
+    UnsupportedMediaType => UnsupportedMediaType, "HttpMediaTypeNotSupportedException";
+    /// The database cannot be reached.
+    StoreUnavailable => Unavailable, "StoreUnavailableException";
+    /// Anything unexpected.
+    Internal => Internal, "InternalServerError";
+}
+
+/// A domain error: a stable code and a message for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: Code,
+    message: String,
+}
+
+impl Error {
+    /// An error with `code` and a user-facing `message`.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The user-facing message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

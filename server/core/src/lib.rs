@@ -1,0 +1,11 @@
+//! The domain of the dataflow control plane, free of IO: app types and names, artifact URIs,
+//! the bulk registration format, paging, and the stable error codes every layer maps from.
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod bulk;
+pub mod error;
+pub mod page;
+pub mod uri;
+
+pub use error::{Code, Error, ErrorClass, Result};
