@@ -1,0 +1,69 @@
+//! Store errors, classified so callers can tell a missing row from a broken database.
+
+use dataflow_core::Code;
+use dataflow_core::app::AppRegistration;
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The row asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A registration to save exists already (with [`crate::ConflictPolicy::Fail`]).
+    #[error("{} is already registered as {}", .0.coordinates(), .0.uri)]
+    AlreadyRegistered(Box<AppRegistration>),
+    /// A concurrent change made this one impossible (a unique key was taken meanwhile).
+    #[error("conflicting concurrent change: {0}")]
+    Conflict(#[source] sqlx::Error),
+    /// The database cannot be reached.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    /// Migrations failed.
+    #[error("migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored row breaks a domain rule (written by something else than this server).
+    #[error("corrupt row in {table}: {reason}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The connection settings are wrong.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The stable code the HTTP edge maps to a status.
+    pub fn code(&self) -> Code {
+        match self {
+            Self::NotFound(_) => Code::NoSuchAppRegistration,
+            Self::AlreadyRegistered(_) => Code::AppAlreadyRegistered,
+            Self::Unavailable(_) => Code::StoreUnavailable,
+            Self::Conflict(_) => Code::ConcurrentModification,
+            Self::Database(_) | Self::Migrate(_) | Self::Corrupt { .. } | Self::Config(_) => {
+                Code::Internal
+            }
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict(e),
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_) => Self::Unavailable(e),
+            _ => Self::Database(e),
+        }
+    }
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

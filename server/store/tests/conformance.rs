@@ -1,0 +1,535 @@
+//! The store conformance suite: every story runs against SQLite (always) and against MariaDB
+//! (`mariadb_*` tests, ignored unless asked for; `scripts/test.sh` runs them on a throwaway
+//! server and fails if none ran).
+
+use std::sync::Arc;
+
+use dataflow_core::app::{AppName, AppQuery, AppSort, AppType, NewAppRegistration};
+use dataflow_core::page::{Direction, PageRequest, SortOrder};
+use dataflow_store::{ConflictPolicy, Error, Store, testing};
+
+fn app(app_type: AppType, name: &str, version: &str) -> NewAppRegistration {
+    NewAppRegistration {
+        name: AppName::new(name).unwrap(),
+        app_type,
+        version: version.to_owned(),
+        uri: format!("docker:example/{name}:{version}"),
+        metadata_uri: None,
+    }
+}
+
+fn query() -> AppQuery {
+    AppQuery::default()
+}
+
+fn keys(page: &dataflow_core::page::Page<dataflow_core::app::AppRegistration>) -> Vec<String> {
+    page.items.iter().map(|a| a.coordinates()).collect()
+}
+
+async fn first_version_becomes_the_default(store: Arc<dyn Store>) {
+    let out = store
+        .save_apps(
+            &[
+                app(AppType::Source, "time", "1.0"),
+                app(AppType::Source, "time", "2.0"),
+            ],
+            ConflictPolicy::Fail,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.created.len(), 2);
+    assert!(out.created[0].default_version);
+    assert!(!out.created[1].default_version);
+    store
+        .save_apps(&[app(AppType::Source, "time", "3.0")], ConflictPolicy::Fail)
+        .await
+        .unwrap();
+    let default = store
+        .find_app(AppType::Source, "time", None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(default.version, "1.0");
+    let v3 = store
+        .find_app(AppType::Source, "time", Some("3.0"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!v3.default_version);
+    assert_eq!(v3.uri, "docker:example/time:3.0");
+    // The same name under another type is another app, with its own default.
+    let sink = store
+        .save_apps(&[app(AppType::Sink, "time", "9.0")], ConflictPolicy::Fail)
+        .await
+        .unwrap();
+    assert!(sink.created[0].default_version);
+    assert!(
+        store
+            .find_app(AppType::Processor, "time", None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn conflicts_fail_the_whole_batch(store: Arc<dyn Store>) {
+    store
+        .save_apps(&[app(AppType::Sink, "log", "1.0")], ConflictPolicy::Fail)
+        .await
+        .unwrap();
+    let mut again = app(AppType::Sink, "log", "1.0");
+    again.uri = "docker:other/log:1.0".to_owned();
+    let err = store
+        .save_apps(
+            &[app(AppType::Sink, "file", "1.0"), again],
+            ConflictPolicy::Fail,
+        )
+        .await
+        .unwrap_err();
+    let Error::AlreadyRegistered(existing) = err else {
+        panic!("expected AlreadyRegistered, got {err:?}")
+    };
+    assert_eq!(existing.uri, "docker:example/log:1.0");
+    assert!(
+        store
+            .find_app(AppType::Sink, "file", None)
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing of a failed batch is written"
+    );
+}
+
+async fn skip_and_overwrite_policies(store: Arc<dyn Store>) {
+    let mut first = app(AppType::Processor, "filter", "1.0");
+    first.metadata_uri = Some("maven://g:filter:jar:metadata:1.0".to_owned());
+    store
+        .save_apps(&[first], ConflictPolicy::Fail)
+        .await
+        .unwrap();
+
+    let mut changed = app(AppType::Processor, "filter", "1.0");
+    changed.uri = "docker:new/filter:1.0".to_owned();
+    let batch = [changed.clone(), app(AppType::Processor, "transform", "1.0")];
+    let skipped = store.save_apps(&batch, ConflictPolicy::Skip).await.unwrap();
+    assert_eq!(skipped.skipped.len(), 1);
+    assert_eq!(skipped.skipped[0].uri, "docker:example/filter:1.0");
+    assert_eq!(skipped.created.len(), 1);
+    let kept = store
+        .find_app(AppType::Processor, "filter", Some("1.0"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.uri, "docker:example/filter:1.0");
+
+    let overwritten = store
+        .save_apps(&[changed], ConflictPolicy::Overwrite)
+        .await
+        .unwrap();
+    assert_eq!(overwritten.updated.len(), 1);
+    assert!(
+        overwritten.updated[0].default_version,
+        "overwriting keeps the default flag"
+    );
+    let now = store
+        .find_app(AppType::Processor, "filter", None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.uri, "docker:new/filter:1.0");
+    assert_eq!(now.metadata_uri, None, "the metadata URI is replaced too");
+    assert!(now.default_version);
+}
+
+async fn lists_filter_page_and_sort(store: Arc<dyn Store>) {
+    let mut batch = Vec::new();
+    for i in 0..25 {
+        batch.push(app(AppType::Source, &format!("src{i:02}"), "1.0.0"));
+    }
+    batch.push(app(AppType::Sink, "Brake_Log", "0.0.1-SNAPSHOT"));
+    batch.push(app(AppType::Sink, "braking", "0.0.1-snapshot"));
+    batch.push(app(AppType::Sink, "brake-log", "2.0"));
+    batch.push(app(AppType::Sink, "brake-log", "3.0"));
+    store.save_apps(&batch, ConflictPolicy::Fail).await.unwrap();
+
+    let all = store.find_apps(&query()).await.unwrap();
+    assert_eq!(all.total, 29);
+    assert_eq!(all.items.len(), 20, "default page size");
+    // Natural order: type, name, version, comparing names without case. (Where names differ
+    // by '_' against a letter, the order is the collation's: MariaDB folds to upper case, SQLite
+    // to lower case, so '_' sorts after letters on one and before them on the other.)
+    let first: Vec<String> = all.items[..4].iter().map(|a| a.coordinates()).collect();
+    assert_eq!(
+        first,
+        [
+            "sink:brake-log:2.0",
+            "sink:brake-log:3.0",
+            "sink:Brake_Log:0.0.1-SNAPSHOT",
+            "sink:braking:0.0.1-snapshot"
+        ]
+    );
+
+    let sources = store
+        .find_apps(&AppQuery {
+            app_type: Some(AppType::Source),
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert_eq!(sources.total, 25);
+
+    // Search is a case-insensitive substring; '_' is literal, not a wildcard.
+    let search = store
+        .find_apps(&AppQuery {
+            search: Some("BRAKE_".to_owned()),
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert_eq!(keys(&search), ["sink:Brake_Log:0.0.1-SNAPSHOT"]);
+    let search = store
+        .find_apps(&AppQuery {
+            search: Some("brak".to_owned()),
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert_eq!(search.total, 4);
+
+    let version = store
+        .find_apps(&AppQuery {
+            version: Some("0.0.1-Snapshot".to_owned()),
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert_eq!(version.total, 2, "version matches case-insensitively");
+
+    let defaults = store
+        .find_apps(&AppQuery {
+            default_only: true,
+            app_type: Some(AppType::Sink),
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        keys(&defaults),
+        [
+            "sink:brake-log:2.0",
+            "sink:Brake_Log:0.0.1-SNAPSHOT",
+            "sink:braking:0.0.1-snapshot"
+        ]
+    );
+
+    let sorted = store
+        .find_apps(&AppQuery {
+            page: PageRequest {
+                page: 0,
+                size: 3,
+                sort: vec![SortOrder {
+                    property: AppSort::Name,
+                    direction: Direction::Desc,
+                }],
+            },
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        keys(&sorted),
+        [
+            "source:src24:1.0.0",
+            "source:src23:1.0.0",
+            "source:src22:1.0.0"
+        ]
+    );
+
+    // Pages of 7 cover every row exactly once.
+    let mut seen = Vec::new();
+    for page in 0..5 {
+        let slice = store
+            .find_apps(&AppQuery {
+                page: PageRequest {
+                    page,
+                    size: 7,
+                    sort: vec![],
+                },
+                ..query()
+            })
+            .await
+            .unwrap();
+        assert_eq!(slice.total, 29);
+        seen.extend(keys(&slice));
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (29, 29));
+
+    let beyond = store
+        .find_apps(&AppQuery {
+            page: PageRequest {
+                page: 100,
+                size: 20,
+                sort: vec![],
+            },
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert!(beyond.items.is_empty());
+    assert_eq!(beyond.total, 29);
+}
+
+async fn names_and_versions_ignore_case(store: Arc<dyn Store>) {
+    store
+        .save_apps(
+            &[app(AppType::Task, "Thumb", "1.0-RC")],
+            ConflictPolicy::Fail,
+        )
+        .await
+        .unwrap();
+    let err = store
+        .save_apps(
+            &[app(AppType::Task, "thumb", "1.0-rc")],
+            ConflictPolicy::Fail,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::AlreadyRegistered(_)), "{err:?}");
+    let found = store
+        .find_app(AppType::Task, "THUMB", Some("1.0-rc"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.name.as_str(), found.version.as_str()),
+        ("Thumb", "1.0-RC")
+    );
+    // A new version under another spelling is a version of the same app, not a second default.
+    let out = store
+        .save_apps(&[app(AppType::Task, "thumb", "2.0")], ConflictPolicy::Fail)
+        .await
+        .unwrap();
+    assert!(!out.created[0].default_version);
+    let versions = store
+        .app_versions(&[(AppType::Task, "tHuMb".to_owned())])
+        .await
+        .unwrap();
+    assert_eq!(versions, [vec!["1.0-RC".to_owned(), "2.0".to_owned()]]);
+}
+
+async fn default_version_can_be_switched(store: Arc<dyn Store>) {
+    store
+        .save_apps(
+            &[
+                app(AppType::Sink, "log", "1.0"),
+                app(AppType::Sink, "log", "2.0"),
+            ],
+            ConflictPolicy::Fail,
+        )
+        .await
+        .unwrap();
+    store
+        .set_default_app(AppType::Sink, "log", "2.0")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_app(AppType::Sink, "log", None)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        "2.0"
+    );
+    let old = store
+        .find_app(AppType::Sink, "log", Some("1.0"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!old.default_version);
+    // Making the default the default again is harmless.
+    store
+        .set_default_app(AppType::Sink, "log", "2.0")
+        .await
+        .unwrap();
+    let err = store
+        .set_default_app(AppType::Sink, "log", "9.9")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert_eq!(
+        store
+            .find_app(AppType::Sink, "log", None)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        "2.0"
+    );
+}
+
+async fn deletes(store: Arc<dyn Store>) {
+    store
+        .save_apps(
+            &[
+                app(AppType::Sink, "log", "1.0"),
+                app(AppType::Sink, "log", "2.0"),
+                app(AppType::Source, "http", "1.0"),
+            ],
+            ConflictPolicy::Fail,
+        )
+        .await
+        .unwrap();
+    store.delete_app(AppType::Sink, "log", "1.0").await.unwrap();
+    assert!(
+        store
+            .find_app(AppType::Sink, "log", None)
+            .await
+            .unwrap()
+            .is_none(),
+        "the default is gone"
+    );
+    assert!(
+        store
+            .find_app(AppType::Sink, "log", Some("2.0"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let err = store
+        .delete_app(AppType::Sink, "log", "1.0")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    // A new registration of a (type, name) without a default becomes the default.
+    let out = store
+        .save_apps(&[app(AppType::Sink, "log", "3.0")], ConflictPolicy::Fail)
+        .await
+        .unwrap();
+    assert!(out.created[0].default_version);
+    assert_eq!(store.delete_all_apps().await.unwrap(), 3);
+    assert_eq!(store.find_apps(&query()).await.unwrap().total, 0);
+}
+
+async fn versions_are_listed_per_app(store: Arc<dyn Store>) {
+    store
+        .save_apps(
+            &[
+                app(AppType::Sink, "log", "1.0"),
+                app(AppType::Source, "log", "7.0"),
+                app(AppType::Sink, "log", "2.0"),
+            ],
+            ConflictPolicy::Fail,
+        )
+        .await
+        .unwrap();
+    let versions = store
+        .app_versions(&[
+            (AppType::Sink, "log".to_owned()),
+            (AppType::Source, "log".to_owned()),
+            (AppType::Task, "x".to_owned()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        versions,
+        [
+            vec!["1.0".to_owned(), "2.0".to_owned()],
+            vec!["7.0".to_owned()],
+            vec![]
+        ]
+    );
+}
+
+async fn large_batches_are_written_whole(store: Arc<dyn Store>) {
+    let batch: Vec<_> = (0..1_234)
+        .map(|i| app(AppType::Processor, &format!("p{i}"), "1.0"))
+        .collect();
+    let out = store.save_apps(&batch, ConflictPolicy::Skip).await.unwrap();
+    assert_eq!(out.created.len(), 1_234);
+    let again = store.save_apps(&batch, ConflictPolicy::Skip).await.unwrap();
+    assert_eq!((again.created.len(), again.skipped.len()), (0, 1_234));
+    let forced = store
+        .save_apps(&batch, ConflictPolicy::Overwrite)
+        .await
+        .unwrap();
+    assert_eq!(forced.updated.len(), 1_234);
+    assert_eq!(store.find_apps(&query()).await.unwrap().total, 1_234);
+}
+
+async fn ping_answers(store: Arc<dyn Store>) {
+    store.ping().await.unwrap();
+    assert!(["sqlite", "mariadb"].contains(&store.dialect()));
+}
+
+/// Declares one SQLite test and one MariaDB test per story.
+macro_rules! conformance {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let db = dataflow_store::testing::sqlite().await;
+                    super::$story(db.store.clone()).await;
+                }
+            )*
+        }
+        mod mariadb_conformance {
+            $(
+                #[tokio::test]
+                #[ignore = "needs MariaDB (DATAFLOW_TEST_MARIADB_URL)"]
+                async fn $story() {
+                    let db = dataflow_store::testing::mariadb().await;
+                    assert_eq!(db.store.dialect(), "mariadb");
+                    super::$story(db.store.clone()).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    first_version_becomes_the_default,
+    conflicts_fail_the_whole_batch,
+    skip_and_overwrite_policies,
+    lists_filter_page_and_sort,
+    names_and_versions_ignore_case,
+    default_version_can_be_switched,
+    deletes,
+    versions_are_listed_per_app,
+    large_batches_are_written_whole,
+    ping_answers,
+);
+
+#[tokio::test]
+async fn sqlite_store_survives_a_reopen() {
+    let db = testing::sqlite().await;
+    db.store
+        .save_apps(&[app(AppType::Sink, "log", "1.0")], ConflictPolicy::Fail)
+        .await
+        .unwrap();
+    let reopened = dataflow_store::connect(&db.url, &Default::default())
+        .await
+        .unwrap();
+    assert!(
+        reopened
+            .find_app(AppType::Sink, "log", None)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn unknown_database_schemes_are_refused() {
+    let err = dataflow_store::connect("postgres://x/y", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("unsupported database URL"),
+        "{err}"
+    );
+}
