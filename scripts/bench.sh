@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+#
+# scripts/bench.sh — benchmarks (not run by CI).
+#
+# Usage:
+#   scripts/bench.sh                    # everything
+#   scripts/bench.sh -- --quick         # args after `--` go to the criterion bench
+#   scripts/bench.sh --startup-only     # only cold start + idle memory (steps 3-4)
+#
+# Steps:
+#   1. start a throwaway MariaDB with --durable (fsync on commit, so figures are
+#      honest); stopped on exit
+#   2. cargo bench -p dataflow-server --bench bulk_import, with
+#      DATAFLOW_TEST_MARIADB_URL set (the bench reports SQLite and MariaDB figures)
+#   3. cargo build --release -p dataflow-server
+#   4. 5 runs of the release binary, each with a fresh data dir and a free port:
+#      time from spawning `dataflow-server serve` to the first answered
+#      GET /about, then idle RSS 2 s later, then SIGTERM and a check that it
+#      exited 0 (graceful shutdown). Prints each run and the medians.
+#
+# Needs: a Rust toolchain, curl, and (unless --startup-only) MariaDB server
+# binaries — see scripts/lib/mariadb.sh. Respects CARGO_TARGET_DIR.
+
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() {
+    echo "" >&2
+    echo "FAILED: $*" >&2
+    exit 1
+}
+
+step() {
+    echo ""
+    echo "==> $*"
+}
+
+usage() {
+    sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
+}
+
+startup_only=0
+bench_args=()
+while (($# > 0)); do
+    case "$1" in
+        --startup-only) startup_only=1 ;;
+        -h | --help) usage; exit 0 ;;
+        --) shift; bench_args=("$@"); break ;;
+        *) usage >&2; fail "unknown argument '$1' (extra bench arguments go after '--')" ;;
+    esac
+    shift
+done
+
+export RUST_BACKTRACE=1
+if [[ -n "${CI:-}" ]]; then
+    export CARGO_TERM_COLOR=never
+fi
+
+command -v cargo >/dev/null 2>&1 ||
+    fail "cargo not found in PATH; install a Rust toolchain (https://rustup.rs)"
+command -v curl >/dev/null 2>&1 ||
+    fail "curl not found; install it (e.g. apt-get install curl)"
+
+# shellcheck source=scripts/lib/mariadb.sh
+source scripts/lib/mariadb.sh # mariadb_start/mariadb_stop, free_port
+
+bench_tmp=''
+server_pid=''
+cleanup() {
+    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -KILL "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    if [[ -n "$bench_tmp" && -d "$bench_tmp" ]]; then
+        rm -rf -- "$bench_tmp"
+    fi
+    mariadb_stop
+}
+trap cleanup EXIT
+
+# Microseconds since the epoch, without forking when bash has EPOCHREALTIME.
+now_us() {
+    if [[ -n "${EPOCHREALTIME:-}" ]]; then
+        local t=${EPOCHREALTIME//[!0-9]/}
+        echo "$t"
+    else
+        echo $(($(date +%s%N) / 1000))
+    fi
+}
+
+# alive PID: running and not a zombie.
+alive() {
+    local stat
+    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+    stat=${stat##*) }
+    [[ "${stat:0:1}" != Z ]]
+}
+
+# median of integers given as arguments
+median() {
+    local sorted
+    sorted=$(printf '%s\n' "$@" | sort -n)
+    local -a a
+    mapfile -t a <<<"$sorted"
+    local n=${#a[@]}
+    if ((n % 2 == 1)); then
+        echo "${a[n / 2]}"
+    else
+        echo $(((a[n / 2 - 1] + a[n / 2]) / 2))
+    fi
+}
+
+# fmt_tenths VALUE DIVISOR: VALUE/DIVISOR with one decimal, rounded.
+fmt_tenths() {
+    local t=$((($1 * 10 + $2 / 2) / $2))
+    echo "$((t / 10)).$((t % 10))"
+}
+
+if ((startup_only == 0)); then
+    # --- 1. throwaway MariaDB (durable) --------------------------------------
+    step "start throwaway MariaDB (durable)"
+    mariadb_start --durable || fail "could not start the throwaway MariaDB (see above)"
+
+    # --- 2. bulk import bench -------------------------------------------------
+    step "cargo bench -p dataflow-server --bench bulk_import ${bench_args[*]:+-- ${bench_args[*]}}"
+    if ((${#bench_args[@]} > 0)); then
+        cargo bench -p dataflow-server --bench bulk_import -- "${bench_args[@]}" ||
+            fail "cargo bench (bulk_import) failed (see above)"
+    else
+        cargo bench -p dataflow-server --bench bulk_import ||
+            fail "cargo bench (bulk_import) failed (see above)"
+    fi
+    mariadb_stop
+fi
+
+# --- 3. release build -----------------------------------------------------------
+step "cargo build --release -p dataflow-server"
+cargo build --release -p dataflow-server || fail "release build failed (see above)"
+bin="${CARGO_TARGET_DIR:-target}/release/dataflow-server"
+[[ -x "$bin" ]] || fail "release binary not found at $bin after a successful build"
+
+# --- 4. cold start and idle memory --------------------------------------------
+# The cold-start figure is the wall time from just before spawning the server to
+# the first successful `curl /about`. It includes creating the SQLite database
+# file and running the migrations (each run uses a fresh, empty data dir), and
+# it includes curl's own process start for the successful probe (plus up to one
+# failed probe's duration), so it is an upper bound on the server's own time.
+step "cold start and idle memory of $bin (5 runs)"
+bench_tmp=$(mktemp -d "${TMPDIR:-/tmp}/dataflow-bench.XXXXXX")
+runs=5
+start_us=()
+rss_kib=()
+for ((i = 1; i <= runs; i++)); do
+    run_dir="$bench_tmp/run$i"
+    mkdir -p "$run_dir/data"
+    log="$run_dir/server.log"
+    port=$(free_port) || fail "no free port for run $i"
+
+    t0=$(now_us)
+    "$bin" serve --port "$port" --data-dir "$run_dir/data" </dev/null >"$log" 2>&1 &
+    server_pid=$!
+    deadline=$((t0 + 10000000))
+    until curl -fsS -o /dev/null "http://127.0.0.1:$port/about" 2>/dev/null; do
+        if ! alive "$server_pid"; then
+            rc=0
+            wait "$server_pid" || rc=$?
+            server_pid=''
+            echo "--- server log (run $i) ---" >&2
+            tail -n 40 "$log" >&2 || true
+            fail "run $i: dataflow-server exited (status $rc) before answering GET /about"
+        fi
+        if (($(now_us) > deadline)); then
+            echo "--- server log (run $i) ---" >&2
+            tail -n 40 "$log" >&2 || true
+            fail "run $i: dataflow-server did not answer GET http://127.0.0.1:$port/about within 10 s"
+        fi
+    done
+    t1=$(now_us)
+    start_us+=($((t1 - t0)))
+
+    sleep 2
+    rss=''
+    while IFS=$' \t' read -r key value _; do
+        if [[ "$key" == VmRSS: ]]; then
+            rss=$value
+            break
+        fi
+    done <"/proc/$server_pid/status"
+    [[ -n "$rss" ]] || fail "run $i: could not read VmRSS from /proc/$server_pid/status"
+    rss_kib+=("$rss")
+
+    kill -TERM "$server_pid"
+    for ((w = 0; w < 100; w++)); do
+        alive "$server_pid" || break
+        sleep 0.1
+    done
+    if alive "$server_pid"; then
+        echo "--- server log (run $i) ---" >&2
+        tail -n 40 "$log" >&2 || true
+        fail "run $i: dataflow-server still running 10 s after SIGTERM (no graceful shutdown)"
+    fi
+    rc=0
+    wait "$server_pid" || rc=$?
+    server_pid=''
+    if ((rc != 0)); then
+        echo "--- server log (run $i) ---" >&2
+        tail -n 40 "$log" >&2 || true
+        fail "run $i: dataflow-server exited with status $rc after SIGTERM (expected 0: graceful shutdown)"
+    fi
+    printf '    run %d: cold start %s ms, idle RSS %s MiB, exit status 0 after SIGTERM\n' \
+        "$i" "$(fmt_tenths "${start_us[i - 1]}" 1000)" "$(fmt_tenths "$rss" 1024)"
+done
+
+echo ""
+printf '    %-5s %22s %16s\n' run "cold start (ms)" "idle RSS (MiB)"
+for ((i = 0; i < runs; i++)); do
+    printf '    %-5s %22s %16s\n' "$((i + 1))" "$(fmt_tenths "${start_us[i]}" 1000)" "$(fmt_tenths "${rss_kib[i]}" 1024)"
+done
+echo ""
+start_runs=''
+rss_runs=''
+for ((i = 0; i < runs; i++)); do
+    start_runs+="${start_runs:+, }$(fmt_tenths "${start_us[i]}" 1000)"
+    rss_runs+="${rss_runs:+, }$(fmt_tenths "${rss_kib[i]}" 1024)"
+done
+echo "==> cold start to first answered request: median $(fmt_tenths "$(median "${start_us[@]}")" 1000) ms (runs: $start_runs)"
+echo "==> idle RSS: median $(fmt_tenths "$(median "${rss_kib[@]}")" 1024) MiB (runs: $rss_runs)"
+echo ""
+echo "==> benchmarks done"

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+#
+# scripts/test.sh — the one command that checks everything. CI runs exactly this
+# (via .ci/run); run it locally before pushing.
+#
+# Usage:
+#   scripts/test.sh
+#
+# Steps (each prints a "==> ..." heading; the first failure stops the run with
+# a message saying what failed):
+#   1. cargo fmt --check
+#   2. cargo clippy (all targets, warnings are errors)
+#   3. start a throwaway MariaDB (scripts/lib/mariadb.sh; stopped on exit)
+#   4. cargo test --workspace: all normal tests (unit, SQLite, in-process REST)
+#   5. the MariaDB suite: the #[ignore]d tests whose names contain `mariadb_`,
+#      run against the throwaway MariaDB via DATAFLOW_TEST_MARIADB_URL; fails if
+#      none of them ran
+#
+# Needs: a Rust toolchain with rustfmt and clippy; MariaDB server binaries
+# (mariadbd, mariadb-install-db, mariadb, mariadb-admin) — installed with
+# apt-get automatically when running as root, otherwise install mariadb-server.
+# A system MariaDB, if any, is never touched.
+#
+# Environment: respects CARGO_TARGET_DIR; sets RUST_BACKTRACE=1, and
+# CARGO_TERM_COLOR=never when CI is set. The MariaDB suite's output is kept in
+# <target dir>/test-logs/mariadb-suite.log.
+
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() {
+    echo "" >&2
+    echo "FAILED: $*" >&2
+    exit 1
+}
+
+step() {
+    echo ""
+    echo "==> $*"
+}
+
+export RUST_BACKTRACE=1
+if [[ -n "${CI:-}" ]]; then
+    export CARGO_TERM_COLOR=never
+fi
+
+command -v cargo >/dev/null 2>&1 ||
+    fail "cargo not found in PATH; install a Rust toolchain (https://rustup.rs)"
+[[ -f Cargo.lock ]] ||
+    fail "Cargo.lock is missing; it must be committed (create it with 'cargo generate-lockfile')"
+
+# shellcheck source=scripts/lib/mariadb.sh
+source scripts/lib/mariadb.sh
+trap mariadb_stop EXIT
+
+# --- 1. formatting ------------------------------------------------------------
+step "cargo fmt --check"
+cargo fmt --version >/dev/null 2>&1 ||
+    fail "rustfmt is not installed; run 'rustup component add rustfmt'"
+cargo fmt --all -- --check ||
+    fail "code is not formatted; run 'cargo fmt --all' and commit the result"
+
+# --- 2. lints -----------------------------------------------------------------
+step "clippy"
+cargo clippy --version >/dev/null 2>&1 ||
+    fail "clippy is not installed; run 'rustup component add clippy'"
+cargo clippy --workspace --all-targets --locked -- -D warnings ||
+    fail "clippy reported warnings or errors (see above)"
+
+# --- 3. throwaway MariaDB -----------------------------------------------------
+step "start throwaway MariaDB"
+# shellcheck disable=SC2119 # mariadb_start takes only --durable, not our args
+mariadb_start || fail "could not start the throwaway MariaDB (see above)"
+
+# --- 4. normal tests ----------------------------------------------------------
+step "cargo test (unit, SQLite, REST)"
+cargo test --workspace --locked ||
+    fail "cargo test --workspace failed (see above)"
+
+# --- 5. MariaDB suite ---------------------------------------------------------
+step "MariaDB suite (ignored tests named mariadb_*)"
+log_dir="${CARGO_TARGET_DIR:-target}/test-logs"
+mkdir -p "$log_dir"
+log="$log_dir/mariadb-suite.log"
+set +e
+cargo test --workspace --locked -- --ignored mariadb_ 2>&1 | tee "$log"
+cargo_status=${PIPESTATUS[0]}
+set -e
+
+total_passed=0
+total_failed=0
+result_lines=0
+while IFS= read -r line; do
+    line=$(printf '%s' "$line" | sed 's/\x1b\[[0-9;]*m//g') # strip colour codes
+    [[ "$line" == "test result:"* ]] || continue
+    result_lines=$((result_lines + 1))
+    if [[ "$line" =~ ([0-9]+)\ passed ]]; then
+        total_passed=$((total_passed + BASH_REMATCH[1]))
+    fi
+    if [[ "$line" =~ ([0-9]+)\ failed ]]; then
+        total_failed=$((total_failed + BASH_REMATCH[1]))
+    fi
+done < <(grep 'test result:' "$log" || true)
+
+if ((cargo_status != 0)); then
+    if ((total_failed > 0)); then
+        fail "the MariaDB suite failed: cargo test exited with status $cargo_status, $total_failed test(s) failed (full output in $log)"
+    fi
+    fail "the MariaDB suite failed: cargo test exited with status $cargo_status before any test failed (build error? full output in $log)"
+fi
+if ((total_failed > 0)); then
+    fail "the MariaDB suite failed: $total_failed test(s) failed (full output in $log)"
+fi
+if ((total_passed == 0)); then
+    fail "the MariaDB suite did not run: no test named mariadb_* passed ($result_lines 'test result:' lines in $log)"
+fi
+echo "==> MariaDB suite: $total_passed tests passed"
+
+# --- 6. later checks ----------------------------------------------------------
+# TODO(later checks): add further steps HERE, before the final line, each with
+# its own `step "..."` heading and a `|| fail "..."` message:
+#   - validation of rendered deployment manifests against their schemas
+#   - browser (UI end-to-end) tests
+# The throwaway MariaDB is still running at this point if a check needs it.
+
+echo ""
+echo "==> all checks passed"
