@@ -96,6 +96,8 @@ pub struct ConnectOptions {
     pub password: Option<SecretString>,
     /// Upper bound of pooled connections.
     pub max_connections: Option<u32>,
+    /// How long to keep trying to reach the database (default 30 s).
+    pub connect_timeout: Option<std::time::Duration>,
 }
 
 impl fmt::Debug for ConnectOptions {
@@ -104,11 +106,17 @@ impl fmt::Debug for ConnectOptions {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "******"))
             .field("max_connections", &self.max_connections)
+            .field("connect_timeout", &self.connect_timeout)
             .finish()
     }
 }
 
 impl ConnectOptions {
+    fn acquire_timeout(&self) -> std::time::Duration {
+        self.connect_timeout
+            .unwrap_or(std::time::Duration::from_secs(30))
+    }
+
     fn password(&self) -> Option<&str> {
         self.password.as_ref().map(ExposeSecret::expose_secret)
     }

@@ -31,6 +31,7 @@ impl MySqlStore {
         }
         let pool = MySqlPoolOptions::new()
             .max_connections(options.max_connections.unwrap_or(10))
+            .acquire_timeout(options.acquire_timeout())
             .connect_with(connect)
             .await
             .map_err(Error::Unavailable)?;

@@ -29,6 +29,7 @@ impl SqliteStore {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.unwrap_or(4))
+            .acquire_timeout(options.acquire_timeout())
             .connect_with(connect)
             .await
             .map_err(Error::Unavailable)?;

@@ -1,0 +1,71 @@
+//! The one place where errors become HTTP responses: the status comes from the code's class,
+//! the body is SCDF's `VndErrors`. 5xx bodies are generic; the full error is logged here.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use dataflow_api::error::{BootError, VndErrors};
+use dataflow_core::{Code, ErrorClass};
+
+use crate::error::AppError;
+
+/// An error on its way to the client.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+impl ApiError {
+    /// A domain error with `code` and `message`.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self(AppError::new(code, message))
+    }
+}
+
+/// The HTTP status of an error class.
+pub fn status_of(class: ErrorClass) -> StatusCode {
+    match class {
+        ErrorClass::InvalidRequest => StatusCode::BAD_REQUEST,
+        ErrorClass::NotFound => StatusCode::NOT_FOUND,
+        ErrorClass::Conflict => StatusCode::CONFLICT,
+        ErrorClass::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorClass::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorClass::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorClass::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = self.0.code();
+        let status = status_of(code.class());
+        if status.is_server_error() {
+            tracing::error!(error = %self.0, ?code, "Request failed.");
+        } else {
+            tracing::debug!(error = %self.0, ?code, "Request refused.");
+        }
+        let body = VndErrors::single(code.logref(), self.0.public_message());
+        (status, hal_json(), Json(body)).into_response()
+    }
+}
+
+/// `Content-Type: application/hal+json`, as SCDF answers.
+pub fn hal_json() -> [(axum::http::HeaderName, &'static str); 1] {
+    [(axum::http::header::CONTENT_TYPE, "application/hal+json")]
+}
+
+/// Spring Boot's error body for requests that match no endpoint (or no method of one).
+pub fn boot_error(status: StatusCode, message: &str, path: &str) -> Response {
+    let body = BootError {
+        timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        status: status.as_u16(),
+        error: status.canonical_reason().unwrap_or("Error").to_owned(),
+        message: message.to_owned(),
+        path: path.to_owned(),
+    };
+    (status, Json(body)).into_response()
+}

@@ -1,0 +1,192 @@
+//! Request extractors that answer malformed input with our error body.
+//!
+//! SCDF's endpoints take `@RequestParam`s, which Spring reads from the query string *and* from a
+//! form-encoded body alike (SCDF's shell sends forms). [`Params`] does the same.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use dataflow_core::Code;
+
+use super::error::ApiError;
+
+/// Request parameters from the query string and a form body, in order of appearance.
+#[derive(Debug, Default)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// Parameters from raw `a=1&b=2` text.
+    pub fn parse(query: &str) -> Self {
+        Self(
+            form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name` (for repeatable parameters such as `sort`).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The value of a required parameter.
+    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
+        self.get(name).ok_or_else(|| {
+            ApiError::new(
+                Code::MissingParameter,
+                format!("Required request parameter '{name}' is not present"),
+            )
+        })
+    }
+
+    /// A boolean parameter (`true`/`false`, any case); absent is `default`.
+    pub fn flag(&self, name: &str, default: bool) -> Result<bool, ApiError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) => Err(ApiError::new(
+                Code::InvalidParameter,
+                format!("The parameter '{name}' must be true or false (got '{v}')"),
+            )),
+        }
+    }
+
+    /// The pairs, except those named in `skip` (for building page links).
+    pub fn without<'a>(&'a self, skip: &'a [&str]) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.0
+            .iter()
+            .filter(move |(k, _)| !skip.contains(&k.as_str()))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+impl<S: Send + Sync> FromRequest<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let mut params = Self::parse(request.uri().query().unwrap_or(""));
+        let form = is_form(request.headers());
+        let content_type = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        Code::PayloadTooLarge,
+                        "The request body is larger than the server accepts \
+                     (see --max-request-bytes / DATAFLOW_MAX_REQUEST_BYTES)",
+                    )
+                } else {
+                    ApiError::new(
+                        Code::MalformedBody,
+                        format!("The request body could not be read: {rejection}"),
+                    )
+                }
+            })?;
+        if body.is_empty() {
+            return Ok(params);
+        }
+        if !form {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                format!(
+                    "This endpoint reads parameters from the query string or from an \
+                     application/x-www-form-urlencoded body, not from {}",
+                    content_type
+                        .as_deref()
+                        .unwrap_or("a body without Content-Type")
+                ),
+            ));
+        }
+        params.0.extend(form_urlencoded::parse(&body).into_owned());
+        Ok(params)
+    }
+}
+
+/// The server's externally visible base URL (`http://host:port`, no trailing slash), from the
+/// `X-Forwarded-Proto`/`X-Forwarded-Host` headers a proxy sets, else the `Host` header. Links in
+/// HAL responses are absolute, as Spring HATEOAS writes them.
+#[derive(Debug, Clone)]
+pub struct BaseUrl(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for BaseUrl {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        let scheme = match header("x-forwarded-proto") {
+            Some(p) if p.eq_ignore_ascii_case("https") => "https",
+            _ => "http",
+        };
+        // Only a well-formed authority goes into links: a crafted Host header cannot inject a path.
+        let host = header("x-forwarded-host")
+            .or_else(|| header(HOST.as_str()))
+            .filter(|h| {
+                h.parse::<axum::http::uri::Authority>()
+                    .is_ok_and(|a| a.as_str() == *h)
+            })
+            .filter(|h| !h.contains('@'))
+            .unwrap_or("localhost");
+        Ok(Self(format!("{scheme}://{host}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_keep_order_and_repeats() {
+        let p = Params::parse("sort=name,desc&type=source&sort=version&apps=a%3Db%0Ac");
+        assert_eq!(p.all("sort"), ["name,desc", "version"]);
+        assert_eq!(p.get("apps"), Some("a=b\nc"));
+        assert_eq!(p.without(&["sort"]).count(), 2);
+    }
+
+    #[test]
+    fn flags_accept_true_and_false_only() {
+        let p = Params::parse("force=TRUE&x=yes");
+        assert!(p.flag("force", false).unwrap());
+        assert!(!p.flag("missing", false).unwrap());
+        let err = p.flag("x", false).unwrap_err();
+        assert!(err.0.public_message().contains("'x' must be true or false"));
+    }
+}

@@ -1,0 +1,3 @@
+//! Services: the server's use cases, written against the store and the domain, free of HTTP.
+
+pub mod registry;

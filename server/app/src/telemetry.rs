@@ -1,0 +1,14 @@
+//! Logging: `tracing` to stderr, filtered by `--log-level`.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber. `filter` is a level or tracing directives.
+pub fn init(filter: &str) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_new(filter)
+        .map_err(|e| anyhow::anyhow!("invalid --log-level '{filter}': {e}"))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init()
+        .map_err(|e| anyhow::anyhow!("cannot install the logger: {e}"))
+}

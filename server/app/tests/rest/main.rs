@@ -1,0 +1,117 @@
+//! REST tests: the real router, in-process, over a real store. The registry stories run on
+//! SQLite and on MariaDB (`mariadb_*`, run by `scripts/test.sh`).
+
+mod errors;
+mod registry;
+mod server;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use dataflow_server::state::AppState;
+use dataflow_store::testing::{self, TestStore};
+use http_body_util::BodyExt as _;
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+/// The server's REST API over a throwaway database.
+#[derive(Debug)]
+pub struct Api {
+    router: Router,
+    _db: TestStore,
+}
+
+/// A response, its body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub json: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// The first error message of a VndErrors body.
+    pub fn error_message(&self) -> &str {
+        self.json["_embedded"]["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+    }
+
+    /// The first error's logref.
+    pub fn logref(&self) -> &str {
+        self.json["_embedded"]["errors"][0]["logref"]
+            .as_str()
+            .unwrap_or_default()
+    }
+}
+
+pub const MAX_BODY: usize = 64 * 1024;
+
+impl Api {
+    pub async fn sqlite() -> Self {
+        Self::over(testing::sqlite().await)
+    }
+
+    pub async fn mariadb() -> Self {
+        Self::over(testing::mariadb().await)
+    }
+
+    fn over(db: TestStore) -> Self {
+        let state = AppState::new(db.store.clone(), MAX_BODY, Duration::from_secs(5));
+        Self {
+            router: dataflow_server::http::router(state),
+            _db: db,
+        }
+    }
+
+    /// Sends a request as SCDF's shell does: parameters in a form body.
+    pub async fn send(&self, method: Method, uri: &str, form: Option<&str>) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "localhost:9393");
+        let body = match form {
+            Some(form) => {
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(form.to_owned())
+            }
+            None => Body::empty(),
+        };
+        self.raw(request.body(body).unwrap()).await
+    }
+
+    pub async fn raw(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            json,
+            text,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Method::GET, uri, None).await
+    }
+
+    pub async fn post(&self, uri: &str, form: &str) -> Reply {
+        self.send(Method::POST, uri, Some(form)).await
+    }
+}
+
+/// Form-encodes `pairs`.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
