@@ -24,16 +24,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fail() {
-    echo "" >&2
-    echo "FAILED: $*" >&2
-    exit 1
-}
-
-step() {
-    echo ""
-    echo "==> $*"
-}
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
 
 usage() {
     sed -n '2,/^$/s/^# \{0,1\}//p' "$0"

@@ -28,16 +28,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fail() {
-    echo "" >&2
-    echo "FAILED: $*" >&2
-    exit 1
-}
-
-step() {
-    echo ""
-    echo "==> $*"
-}
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
 
 export RUST_BACKTRACE=1
 if [[ -n "${CI:-}" ]]; then
