@@ -1,0 +1,1 @@
+//! The stream DSL (being written).

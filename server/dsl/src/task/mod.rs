@@ -1,0 +1,1 @@
+//! The task DSL (being written).
