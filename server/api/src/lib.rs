@@ -14,8 +14,10 @@
 
 pub mod about;
 pub mod apps;
+pub mod completion;
 pub mod error;
 pub mod hal;
+pub mod tools;
 
 pub use hal::Link;
 

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod bulk;
+pub mod completion;
 pub mod error;
 pub mod page;
 pub mod uri;

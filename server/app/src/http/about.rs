@@ -37,6 +37,14 @@ async fn root(BaseUrl(base): BaseUrl) -> Response {
     let links = BTreeMap::from([
         ("about".to_owned(), Link::new(format!("{base}/about"))),
         ("apps".to_owned(), Link::new(format!("{base}/apps"))),
+        (
+            "completions/stream".to_owned(),
+            Link::templated(format!("{base}/completions/stream{{?start,detailLevel}}")),
+        ),
+        (
+            "completions/task".to_owned(),
+            Link::templated(format!("{base}/completions/task{{?start,detailLevel}}")),
+        ),
     ]);
     (
         hal_json(),

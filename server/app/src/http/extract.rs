@@ -190,3 +190,38 @@ mod tests {
         assert!(err.0.public_message().contains("'x' must be true or false"));
     }
 }
+
+/// A JSON body, with malformed JSON answered by our error body (400, 413 or 415) instead of
+/// axum's plain-text rejections.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                "This endpoint reads a JSON body: send Content-Type: application/json",
+            )),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new(
+                    Code::PayloadTooLarge,
+                    "The request body is larger than the server accepts \
+                     (see --max-request-bytes / DATAFLOW_MAX_REQUEST_BYTES)",
+                ))
+            }
+            Err(rejection) => Err(ApiError::new(
+                Code::MalformedBody,
+                format!("The JSON body could not be read: {}", rejection.body_text()),
+            )),
+        }
+    }
+}

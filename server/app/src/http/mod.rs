@@ -13,6 +13,7 @@ use crate::state::AppState;
 
 mod about;
 mod apps;
+mod completions;
 pub mod error;
 pub mod extract;
 
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(about::routes())
         .merge(apps::routes())
+        .merge(completions::routes())
         // Runs after routing, so the metrics see the matched route template.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -9,7 +9,8 @@ use dataflow_core::app::{
     AppName, AppQuery, AppRegistration, AppType, NewAppRegistration, validate_version,
 };
 use dataflow_core::bulk::{LineError, parse_app_list};
-use dataflow_core::page::Page;
+use dataflow_core::completion::CatalogApp;
+use dataflow_core::page::{MAX_PAGE_SIZE, Page, PageRequest};
 use dataflow_core::uri::{AppUri, UriError};
 use dataflow_store::{ConflictPolicy, SaveOutcome, Store};
 use tracing::{info, instrument};
@@ -310,6 +311,35 @@ impl Registry {
             None
         };
         Ok((page, versions))
+    }
+
+    /// The default version of every registered app, as completion sees them (their options
+    /// come with app metadata, which is not resolved yet).
+    pub async fn catalog(&self) -> AppResult<Vec<CatalogApp>> {
+        let mut apps = Vec::new();
+        let mut page = 0;
+        loop {
+            let query = AppQuery {
+                default_only: true,
+                page: PageRequest {
+                    page,
+                    size: MAX_PAGE_SIZE,
+                    sort: Vec::new(),
+                },
+                ..AppQuery::default()
+            };
+            let found = self.store.find_apps(&query).await?;
+            let done = found.items.len() < MAX_PAGE_SIZE as usize;
+            apps.extend(found.items.into_iter().map(|a| CatalogApp {
+                name: a.name.to_string(),
+                app_type: a.app_type,
+                options: Vec::new(),
+            }));
+            if done {
+                return Ok(apps);
+            }
+            page += 1;
+        }
     }
 
     /// One registration; the default version when `version` is `None`.

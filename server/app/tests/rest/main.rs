@@ -1,6 +1,7 @@
 //! REST tests: the real router, in-process, over a real store. The registry stories run on
 //! SQLite and on MariaDB (`mariadb_*`, run by `scripts/test.sh`).
 
+mod completions;
 mod errors;
 mod registry;
 mod server;

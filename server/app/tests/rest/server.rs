@@ -16,7 +16,15 @@ async fn root_links_what_exists() {
         json!({
             "_links": {
                 "about": { "href": "http://localhost:9393/about" },
-                "apps": { "href": "http://localhost:9393/apps" }
+                "apps": { "href": "http://localhost:9393/apps" },
+                "completions/stream": {
+                    "href": "http://localhost:9393/completions/stream{?start,detailLevel}",
+                    "templated": true
+                },
+                "completions/task": {
+                    "href": "http://localhost:9393/completions/task{?start,detailLevel}",
+                    "templated": true
+                }
             },
             "api.revision": 14
         })
