@@ -31,7 +31,7 @@ fn app_list() -> String {
 
 /// Imports the list into a fresh store made by `fresh`; returns the time of the import alone.
 async fn import_once(db: TestStore, body: String) -> Duration {
-    let state = AppState::new(db.store.clone(), 64 * 1024 * 1024, Duration::from_secs(5));
+    let state = AppState::new(db.store.clone(), 64 * 1024 * 1024, Duration::from_secs(5)).unwrap();
     let router = dataflow_server::http::router(state);
     let request = Request::post("/apps")
         .header(header::HOST, "localhost:9393")

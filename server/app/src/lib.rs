@@ -65,7 +65,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         store,
         config.max_request_bytes,
         Duration::from_secs(config.fetch_timeout_seconds),
-    );
+    )?;
     let addr = config.listen_addr();
     let listener = TcpListener::bind(addr)
         .await

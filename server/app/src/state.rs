@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use dataflow_store::Store;
 
 use crate::metrics::Metrics;
@@ -26,12 +27,14 @@ impl AppState {
         store: Arc<dyn Store>,
         max_request_bytes: usize,
         fetch_timeout: std::time::Duration,
-    ) -> Self {
-        Self {
-            registry: Registry::new(store.clone(), max_request_bytes, fetch_timeout),
+    ) -> anyhow::Result<Self> {
+        let registry = Registry::new(store.clone(), max_request_bytes, fetch_timeout)
+            .context("cannot start the HTTP client for app lists")?;
+        Ok(Self {
+            registry,
             store,
             metrics: Arc::new(Metrics::default()),
             max_request_bytes,
-        }
+        })
     }
 }

@@ -81,19 +81,21 @@ fn not_found(app_type: AppType, name: &str, version: Option<&str>) -> AppError {
 
 impl Registry {
     /// A registry over `store`; bulk lists fetched from URIs may be `max_list_bytes` long and
-    /// take `fetch_timeout`.
-    pub fn new(store: Arc<dyn Store>, max_list_bytes: usize, fetch_timeout: Duration) -> Self {
+    /// take `fetch_timeout`. Fails only if the HTTP client's TLS backend cannot start.
+    pub fn new(
+        store: Arc<dyn Store>,
+        max_list_bytes: usize,
+        fetch_timeout: Duration,
+    ) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(fetch_timeout)
             .user_agent(concat!("dataflow-server/", env!("CARGO_PKG_VERSION")))
-            .build()
-            // Building fails only if the TLS backend cannot start: a broken install.
-            .unwrap_or_else(|e| panic!("the HTTP client cannot start: {e}"));
-        Self {
+            .build()?;
+        Ok(Self {
             store,
             http,
             max_list_bytes,
-        }
+        })
     }
 
     /// Registers one app (`POST /apps/{type}/{name}[/{version}]`).

@@ -61,7 +61,7 @@ impl Api {
     }
 
     fn over(db: TestStore) -> Self {
-        let state = AppState::new(db.store.clone(), MAX_BODY, Duration::from_secs(5));
+        let state = AppState::new(db.store.clone(), MAX_BODY, Duration::from_secs(5)).unwrap();
         Self {
             router: dataflow_server::http::router(state),
             _db: db,
