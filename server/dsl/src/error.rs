@@ -286,26 +286,43 @@ impl DslError {
                     .iter()
                     .rposition(|&c| c == '\n')
                     .map_or(0, |i| i + 1);
-                out.extend(&chars[line_start.min(chars.len())..]);
-                out.push('\n');
-                let caret_col = pos.checked_sub(line_start);
-                match (self.checkpoint, caret_col) {
-                    (Some(cp), Some(col)) if cp > line_start && cp - line_start < col => {
+                if chars.is_empty() {
+                    // SCDF prints no context line for empty input: the caret follows the header.
+                    out.pop();
+                } else {
+                    out.extend(&chars[line_start..]);
+                    out.push('\n');
+                }
+                let col = pos.saturating_sub(line_start);
+                let line_end = chars[line_start..]
+                    .iter()
+                    .position(|&c| c == '\n')
+                    .map_or(chars.len(), |i| line_start + i);
+                match self.checkpoint {
+                    // A checkpoint on the error's line is marked with `*`; the caret follows it
+                    // only if it lies after the checkpoint (otherwise SCDF prints no caret and
+                    // no final newline).
+                    Some(cp) if cp > line_start && cp <= line_end => {
                         let cp_col = cp - line_start;
                         out.push_str(&" ".repeat(cp_col));
                         out.push('*');
-                        out.push_str(&" ".repeat(col - cp_col - 1));
-                        out.push_str("^\n");
+                        if col > cp_col {
+                            out.push_str(&" ".repeat(col - cp_col - 1));
+                            out.push_str("^\n");
+                        }
                     }
-                    (_, Some(col)) => {
+                    _ => {
                         out.push_str(&" ".repeat(col));
                         out.push_str("^\n");
                     }
-                    (_, None) => {}
                 }
             }
         }
         if let Some(hint) = &self.hint {
+            // The hint has its own line, also where SCDF's part ends without a newline.
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
             out.push_str("hint: ");
             out.push_str(hint);
             out.push('\n');
@@ -407,6 +424,43 @@ mod tests {
         assert_eq!(
             e.formatted(),
             "150E:(pos 9): task dsl flow requires a pair of &, not just one\nc & d\n  ^\n"
+        );
+    }
+
+    #[test]
+    fn a_checkpoint_at_or_after_the_error_leaves_out_the_caret() {
+        // The caret would be left of the `*`: SCDF prints the `*` alone, with no final newline.
+        let at = DslError::checkpointed(
+            DslMessage::UnexpectedDataAfterStreamdef,
+            "foo.bar = http",
+            3,
+            Some(3),
+            vec![".".to_owned()],
+        );
+        assert_eq!(
+            at.formatted(),
+            "100E:(pos 3): Found unexpected data after stream definition: '.'\nfoo.bar = http\n   *"
+        );
+        let after = DslError::checkpointed(
+            DslMessage::DontUseDoublepipeWithChannels,
+            "a || b > :c",
+            2,
+            Some(6),
+            vec![],
+        );
+        assert!(
+            after.formatted().ends_with("a || b > :c\n      *"),
+            "{}",
+            after.formatted()
+        );
+    }
+
+    #[test]
+    fn empty_input_has_no_context_line() {
+        let e = DslError::checkpointed(DslMessage::Ood, "", 0, None, vec![]);
+        assert_eq!(
+            e.formatted(),
+            "112E:(pos 0): Unexpectedly ran out of input^\n"
         );
     }
 

@@ -16,6 +16,7 @@ mod apps;
 mod completions;
 pub mod error;
 pub mod extract;
+mod tools;
 
 use extract::Params;
 
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .merge(about::routes())
         .merge(apps::routes())
         .merge(completions::routes())
+        .merge(tools::routes())
         // Runs after routing, so the metrics see the matched route template.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -5,6 +5,7 @@ mod completions;
 mod errors;
 mod registry;
 mod server;
+mod tools;
 
 use std::time::Duration;
 

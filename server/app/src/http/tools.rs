@@ -1,0 +1,82 @@
+//! `/tools`: DSL parsing for editors. `POST /tools/parseStream` is our contract (the dashboard's
+//! graph view and the shell use it); the task graph tools are SCDF's. DSL errors are data in the
+//! response and never change the status; only an unreadable request body is a 4xx.
+
+use axum::Json;
+use axum::Router;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use dataflow_api::tools::{
+    AppAst, ArgAst, DestinationAst, DslErrorDescriptor, ParseStreamRequest, ParseStreamResponse,
+    StreamAst,
+};
+use dataflow_dsl::DslError;
+use dataflow_dsl::stream::{self, Arg, Destination, StreamDefinition};
+
+use super::extract::ApiJson;
+use crate::state::AppState;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/tools/parseStream", post(parse_stream))
+}
+
+async fn parse_stream(ApiJson(request): ApiJson<ParseStreamRequest>) -> Response {
+    let body = match stream::parse_stream_named(&request.dsl, request.name.as_deref()) {
+        Ok(definition) => ParseStreamResponse {
+            ast: Some(stream_ast(&definition)),
+            errors: vec![],
+        },
+        Err(error) => ParseStreamResponse {
+            ast: None,
+            errors: vec![descriptor(&error)],
+        },
+    };
+    Json(body).into_response()
+}
+
+/// SCDF's error descriptor, with the full formatted message.
+pub(super) fn descriptor(error: &DslError) -> DslErrorDescriptor {
+    DslErrorDescriptor {
+        code: error.code_with_kind(),
+        position: error.position.unwrap_or(0),
+        message: error.formatted(),
+    }
+}
+
+fn args(args: &[Arg]) -> Vec<ArgAst> {
+    args.iter()
+        .map(|a| ArgAst {
+            name: a.name.clone(),
+            value: a.value.clone(),
+        })
+        .collect()
+}
+
+fn destination(d: &Destination) -> DestinationAst {
+    DestinationAst {
+        name: d.name.clone(),
+        start: d.span.start,
+        end: d.span.end,
+        args: args(&d.args),
+    }
+}
+
+fn stream_ast(definition: &StreamDefinition) -> StreamAst {
+    StreamAst {
+        name: definition.name.clone(),
+        source_destination: definition.source_destination.as_ref().map(destination),
+        sink_destination: definition.sink_destination.as_ref().map(destination),
+        apps: definition
+            .apps
+            .iter()
+            .map(|app| AppAst {
+                name: app.name.clone(),
+                label: app.label.clone(),
+                unbound: app.unbound,
+                start: app.span.start,
+                end: app.span.end,
+                args: args(&app.args),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,183 @@
+//! `/tools`: DSL parsing over HTTP, with the fixed JSON contract.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+
+use super::{Api, Reply};
+
+pub(crate) const WORKSHOP_STREAM: &str = "truck-performance = trucks --spring.cloud.stream.function.bindings.generateTruck-out-0=output | brake-temperature --spring.cloud.stream.function.bindings.processBrakeTemperature-in-0=input --spring.cloud.stream.function.bindings.processBrakeTemperature-out-0=output | brake-log --spring.cloud.stream.function.bindings.log-in-0=input";
+
+async fn post_json(api: &Api, uri: &str, body: &Value) -> Reply {
+    api.raw(
+        Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_workshop_stream_parses_to_three_apps() {
+    let api = Api::sqlite().await;
+    let reply = post_json(
+        &api,
+        "/tools/parseStream",
+        &json!({ "dsl": WORKSHOP_STREAM }),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json["errors"], json!([]));
+    let ast = &reply.json["ast"];
+    assert_eq!(ast["name"], "truck-performance");
+    assert_eq!(ast["sourceDestination"], Value::Null);
+    assert_eq!(ast["sinkDestination"], Value::Null);
+    let apps = ast["apps"].as_array().unwrap();
+    let summary: Vec<(String, Vec<(String, String)>)> = apps
+        .iter()
+        .map(|a| {
+            let args = a["args"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| {
+                    (
+                        x["name"].as_str().unwrap().to_owned(),
+                        x["value"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            (a["name"].as_str().unwrap().to_owned(), args)
+        })
+        .collect();
+    let pair = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+    assert_eq!(
+        summary,
+        [
+            (
+                "trucks".to_owned(),
+                vec![pair(
+                    "spring.cloud.stream.function.bindings.generateTruck-out-0",
+                    "output"
+                )]
+            ),
+            (
+                "brake-temperature".to_owned(),
+                vec![
+                    pair(
+                        "spring.cloud.stream.function.bindings.processBrakeTemperature-in-0",
+                        "input"
+                    ),
+                    pair(
+                        "spring.cloud.stream.function.bindings.processBrakeTemperature-out-0",
+                        "output"
+                    ),
+                ]
+            ),
+            (
+                "brake-log".to_owned(),
+                vec![pair(
+                    "spring.cloud.stream.function.bindings.log-in-0",
+                    "input"
+                )]
+            ),
+        ]
+    );
+    assert_eq!(apps[0]["label"], Value::Null);
+    assert_eq!(apps[0]["unbound"], false);
+    assert_eq!(apps[0]["start"], 20, "positions are 0-based characters");
+    assert_eq!(
+        &WORKSHOP_STREAM[20..apps[0]["end"].as_u64().unwrap() as usize],
+        "trucks --spring.cloud.stream.function.bindings.generateTruck-out-0=output"
+    );
+}
+
+#[tokio::test]
+async fn destinations_labels_and_unbound_apps() {
+    let api = Api::sqlite().await;
+    let tap = post_json(
+        &api,
+        "/tools/parseStream",
+        &json!({ "dsl": ":orders.filter > f: log --level=WARN" }),
+    )
+    .await;
+    let ast = &tap.json["ast"];
+    assert_eq!(
+        ast["sourceDestination"],
+        json!({ "name": "orders.filter", "start": 1, "end": 14, "args": [] })
+    );
+    assert_eq!(ast["apps"][0]["label"], "f");
+    assert_eq!(
+        ast["apps"][0]["args"],
+        json!([{ "name": "level", "value": "WARN" }])
+    );
+    let group = post_json(&api, "/tools/parseStream", &json!({ "dsl": "a || b" })).await;
+    assert_eq!(group.json["ast"]["apps"][1]["unbound"], true);
+}
+
+#[tokio::test]
+async fn errors_come_back_with_scdfs_code_position_and_message() {
+    let api = Api::sqlite().await;
+    let reply = post_json(
+        &api,
+        "/tools/parseStream",
+        &json!({ "dsl": "time --format='abc" }),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "DSL errors never change the status"
+    );
+    assert_eq!(reply.json["ast"], Value::Null);
+    assert_eq!(
+        reply.json["errors"],
+        json!([{
+            "code": "107E",
+            "position": 14,
+            "message": "107E:(pos 14): Cannot find terminating ' for string\ntime --format='abc\n              ^\n"
+        }])
+    );
+    let named = post_json(
+        &api,
+        "/tools/parseStream",
+        &json!({ "dsl": "time | log", "name": "0bad" }),
+    )
+    .await;
+    assert_eq!(named.json["errors"][0]["code"], "122E");
+    assert!(
+        named.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("122E:(pos 0): illegal name for a stream '0bad'\n0bad\n^\n")
+    );
+}
+
+#[tokio::test]
+async fn unreadable_bodies_are_4xx() {
+    let api = Api::sqlite().await;
+    let not_json = api
+        .raw(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/tools/parseStream")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"dsl\": "))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
+    assert_eq!(not_json.logref(), "HttpMessageNotReadableException");
+    let no_dsl = post_json(&api, "/tools/parseStream", &json!({ "name": "x" })).await;
+    assert_eq!(no_dsl.status, StatusCode::BAD_REQUEST);
+    assert!(
+        no_dsl.error_message().contains("dsl"),
+        "{}",
+        no_dsl.error_message()
+    );
+    let form = api.post("/tools/parseStream", "dsl=time").await;
+    assert_eq!(form.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
