@@ -141,6 +141,17 @@ impl Token {
 
 /// Splits `dsl` into tokens, or fails with SCDF's lexing error.
 pub(crate) fn tokenize(dsl: &str) -> Result<Vec<Token>, DslError> {
+    // SCDF's tokenizer takes NUL for the end of its input, which makes values holding one
+    // impossible to write back; no definition needs one, so it is refused wherever it is.
+    if let Some(pos) = dsl.chars().position(|c| c == '\0') {
+        return Err(DslError::plain(
+            DslMessage::UnexpectedData,
+            dsl,
+            pos,
+            vec!["\\u0000".to_owned()],
+        )
+        .with_hint("a definition cannot contain NUL characters"));
+    }
     let mut tokens = Vec::new();
     let mut byte = 0;
     let mut pos = 0;

@@ -8,9 +8,11 @@
 //! The first app's name is written `name=app` (no spaces) when it is not an identifier: SCDF
 //! then lexes it as an argument value, which is how such a name can exist at all (`s=a'b c'`).
 //!
-//! One thing cannot be written in SCDF's DSL: a NUL character inside a value (anywhere but
-//! first). SCDF's tokenizer uses NUL as its end-of-input sentinel, so it ends any value or quoted
-//! string; such a value is printed quoted and does not parse back. The parser never produces one.
+//! One thing cannot be written in SCDF's DSL: a NUL character inside a value. SCDF's tokenizer
+//! uses NUL as its end-of-input sentinel, so it ends any value or quoted string; the lexer
+//! therefore refuses NUL characters (115), and the parser never produces a value holding one.
+//! For the same reason a `name=` first-app name whose quote is still open at its end can only be
+//! printed last (as SCDF reads it, only the end of the input closes it).
 
 use super::ast::{App, Arg, Destination, StreamDefinition};
 use super::lexer::lex_as_value;
@@ -53,14 +55,6 @@ pub fn print_stream(definition: &StreamDefinition) -> String {
                 out.push_str(": ");
             }
             out.push_str(&app.name);
-            let more = !app.args.is_empty()
-                || definition.apps.len() > 1
-                || definition.sink_destination.is_some();
-            if index == 0 && value_lexed == Some(true) && more {
-                // The name ends inside an open quote, where only a NUL (SCDF's end-of-data
-                // sentinel, skipped between tokens) ends a value and lets more DSL follow.
-                out.push('\0');
-            }
             push_args(&mut out, &app.args);
         }
     }
