@@ -18,6 +18,9 @@
 //! | `-` | `--` |
 //! | `--` or `--par` | the app's options (visible ones at detail level 1, all above) |
 //! | `--opt=` or `--opt=va` | the option's value hints |
+//! | a task's `-> :` or `-> :la` | the labels the definition defines |
+//!
+//! Destination names (`:dest`, taps `:stream.label`) need the stored streams and come with them.
 
 use crate::app::AppType;
 
@@ -148,6 +151,19 @@ fn propose(dsl: Dsl, start: &str, detail_level: u32, catalog: &[CatalogApp]) -> 
     };
 
     let mut proposals = Vec::new();
+    if dsl == Dsl::Task
+        && let Some(prefix) = label_reference(start)
+    {
+        for label in task_labels(start) {
+            if label.starts_with(prefix) && label != prefix {
+                proposals.push(Proposal {
+                    text: format!("{start}{}", &label[prefix.len()..]),
+                    explanation: format!("the step labelled {label}"),
+                });
+            }
+        }
+        return proposals;
+    }
     match context(dsl, start) {
         Context::NewApp(types) => {
             for app in apps_of(types) {
@@ -396,6 +412,35 @@ fn last_separator(dsl: Dsl, text: &str) -> Option<(usize, Option<&'static [AppTy
     quote.is_none().then_some(found)
 }
 
+/// The label prefix typed after `-> :`, if the text ends in a transition to a label.
+fn label_reference(text: &str) -> Option<&str> {
+    let (before, prefix) = text.rsplit_once(':')?;
+    (prefix.chars().all(is_identifier_char) && before.trim_end().ends_with("->")).then_some(prefix)
+}
+
+/// Labels defined in a task definition: identifiers followed by `:` that are not themselves a
+/// transition target (`-> :label`).
+fn task_labels(text: &str) -> Vec<&str> {
+    let mut labels = Vec::new();
+    let mut rest = text;
+    while let Some(colon) = rest.find(':') {
+        let before = rest[..colon].trim_end();
+        let start = before
+            .rfind(|c: char| !is_identifier_char(c))
+            .map_or(0, |i| i + 1);
+        let label = &before[start..];
+        let after = &rest[colon + 1..];
+        let is_reference = label.is_empty() && before.ends_with("->");
+        if is_identifier(label) && !is_reference && after.starts_with(char::is_whitespace) {
+            labels.push(label);
+        }
+        rest = after;
+    }
+    labels.sort_unstable();
+    labels.dedup();
+    labels
+}
+
 /// Option names given as `--name=…` in `args`.
 fn used_options(args: &str) -> Vec<&str> {
     args.split_whitespace()
@@ -613,6 +658,24 @@ mod tests {
         assert!(complete_stream("time --format='a | ", 1, &catalog()).is_empty());
         assert!(complete_stream(":ord", 1, &catalog()).is_empty());
         assert!(complete_stream("time | ???", 1, &catalog()).is_empty());
+    }
+
+    #[test]
+    fn transitions_to_labels_propose_the_labels_defined() {
+        let got = texts(&complete_task(
+            "fix: cleanup && main: thumbinator 'FAILED' -> :",
+            1,
+            &catalog(),
+        ));
+        assert_eq!(
+            got,
+            [
+                "fix: cleanup && main: thumbinator 'FAILED' -> :fix",
+                "fix: cleanup && main: thumbinator 'FAILED' -> :main"
+            ]
+        );
+        let partial = texts(&complete_task("fix: a && b 'FAILED' -> :f", 1, &catalog()));
+        assert_eq!(partial, ["fix: a && b 'FAILED' -> :fix"]);
     }
 
     #[test]
