@@ -1,5 +1,5 @@
 //! `/tools`: DSL parsing for editors. `POST /tools/parseStream` is our contract (the dashboard's
-//! graph view and the shell use it); the task graph tools are SCDF's. DSL errors are data in the
+//! graph view and the shell use it); the task graph tools are SCDF's, with SCDF's shapes. DSL errors are data in the
 //! response and never change the status; only an unreadable request body is a 4xx.
 
 use axum::Json;
@@ -12,12 +12,44 @@ use dataflow_api::tools::{
 };
 use dataflow_dsl::DslError;
 use dataflow_dsl::stream::{self, Arg, Destination, StreamDefinition};
+use dataflow_dsl::task;
 
 use super::extract::ApiJson;
 use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/tools/parseStream", post(parse_stream))
+    Router::new()
+        .route("/tools/parseStream", post(parse_stream))
+        .route(
+            "/tools/parseTaskTextToGraph",
+            post(parse_task_text_to_graph),
+        )
+        .route(
+            "/tools/convertTaskGraphToText",
+            post(convert_task_graph_to_text),
+        )
+}
+
+/// SCDF's request: the task definition and, optionally, its name (checked as a task name).
+#[derive(Debug, serde::Deserialize)]
+struct ParseTaskRequest {
+    dsl: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// `POST /tools/parseTaskTextToGraph`: `{"graph", "errors"}` as SCDF answers.
+async fn parse_task_text_to_graph(ApiJson(request): ApiJson<ParseTaskRequest>) -> Response {
+    Json(task::parse_task_text_to_graph(
+        request.name.as_deref(),
+        &request.dsl,
+    ))
+    .into_response()
+}
+
+/// `POST /tools/convertTaskGraphToText`: `{"dsl", "errors"}` as SCDF answers.
+async fn convert_task_graph_to_text(ApiJson(graph): ApiJson<task::Graph>) -> Response {
+    Json(task::convert_task_graph_to_text(&graph)).into_response()
 }
 
 async fn parse_stream(ApiJson(request): ApiJson<ParseStreamRequest>) -> Response {

@@ -181,3 +181,96 @@ async fn unreadable_bodies_are_4xx() {
     let form = api.post("/tools/parseStream", "dsl=time").await;
     assert_eq!(form.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
+
+#[tokio::test]
+async fn task_text_and_graph_convert_both_ways() {
+    let api = Api::sqlite().await;
+    let dsl = "<a: timestamp || b: timestamp> && c 'FAILED' -> d";
+    let parsed = post_json(
+        &api,
+        "/tools/parseTaskTextToGraph",
+        &json!({ "name": "t1", "dsl": dsl }),
+    )
+    .await;
+    assert_eq!(parsed.status, StatusCode::OK, "{}", parsed.text);
+    assert_eq!(parsed.json["errors"], json!([]));
+    let graph = &parsed.json["graph"];
+    let names: Vec<&str> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.first(), Some(&"START"));
+    assert!(
+        names.contains(&"END") && names.contains(&"timestamp") && names.contains(&"d"),
+        "{names:?}"
+    );
+    assert!(
+        graph["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["properties"]["transitionName"] == "FAILED"),
+        "{graph}"
+    );
+
+    let back = post_json(&api, "/tools/convertTaskGraphToText", graph).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    assert_eq!(back.json["errors"], json!([]));
+    let again = post_json(
+        &api,
+        "/tools/parseTaskTextToGraph",
+        &json!({ "name": "t1", "dsl": back.json["dsl"] }),
+    )
+    .await;
+    assert_eq!(
+        &again.json["graph"], graph,
+        "text -> graph -> text -> graph is stable"
+    );
+}
+
+#[tokio::test]
+async fn task_errors_are_data_not_statuses() {
+    let api = Api::sqlite().await;
+    let syntax = post_json(
+        &api,
+        "/tools/parseTaskTextToGraph",
+        &json!({ "name": "t", "dsl": "a & b" }),
+    )
+    .await;
+    assert_eq!(syntax.status, StatusCode::OK);
+    assert_eq!(syntax.json["graph"], Value::Null);
+    assert_eq!(
+        syntax.json["errors"],
+        json!([{ "message": "150E:(pos 2): task dsl flow requires a pair of &, not just one", "position": 2 }])
+    );
+    let unnamed = post_json(
+        &api,
+        "/tools/parseTaskTextToGraph",
+        &json!({ "dsl": "a && b" }),
+    )
+    .await;
+    assert_eq!(unnamed.json["errors"], json!([]), "the name is optional");
+    let bad_name = post_json(
+        &api,
+        "/tools/parseTaskTextToGraph",
+        &json!({ "name": "a.b", "dsl": "a" }),
+    )
+    .await;
+    assert!(
+        bad_name.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("123E")
+    );
+    let bad_graph = post_json(
+        &api,
+        "/tools/convertTaskGraphToText",
+        &json!({ "nodes": [], "links": [] }),
+    )
+    .await;
+    assert_eq!(bad_graph.status, StatusCode::OK);
+    assert_eq!(bad_graph.json["dsl"], Value::Null);
+    assert!(!bad_graph.json["errors"].as_array().unwrap().is_empty());
+}

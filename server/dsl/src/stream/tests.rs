@@ -998,6 +998,10 @@ fn nul_characters_are_refused() {
     for (dsl, pos) in [("time --f='\0|' | log", 10), ("\0", 0), ("a\0 | b", 1)] {
         let error = parse_stream(dsl).unwrap_err();
         assert_eq!((error.code(), error.position), (115, Some(pos)), "{dsl:?}");
-        assert!(error.formatted().contains("hint: a definition cannot contain NUL characters"));
+        assert!(
+            error
+                .formatted()
+                .contains("hint: a definition cannot contain NUL characters")
+        );
     }
 }
