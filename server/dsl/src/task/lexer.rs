@@ -133,6 +133,17 @@ pub(crate) struct Lexed {
 
 /// Tokenizes `input`, or returns SCDF's lexing error for its first bad token.
 pub(crate) fn lex(input: &str) -> Result<Lexed, DslError> {
+    // SCDF's tokenizer takes NUL for the end of its input, which makes values holding one
+    // impossible to print back (found by fuzzing); no definition needs one, so it is refused.
+    if let Some(pos) = input.chars().position(|c| c == '\0') {
+        return Err(DslError::plain(
+            DslMessage::TaskUnexpectedData,
+            input,
+            pos,
+            vec!["\\u0000".to_owned()],
+        )
+        .with_hint("a definition cannot contain NUL characters"));
+    }
     let pairs = TaskLexer::parse(Rule::token_stream, input).map_err(|_| {
         // The stream rule ends in a catch-all error token, so it cannot fail; stay total.
         DslError::plain(
@@ -289,6 +300,14 @@ mod tests {
 
     fn kinds(input: &str) -> Vec<TokenKind> {
         lex(input).unwrap().tokens.iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn nul_characters_are_refused() {
+        for (dsl, pos) in [("a --p='\0' && b", 7), ("\0", 0)] {
+            let error = lex(dsl).err().unwrap();
+            assert_eq!((error.code(), error.position), (162, Some(pos)), "{dsl:?}");
+        }
     }
 
     #[test]
