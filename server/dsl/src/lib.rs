@@ -4,7 +4,25 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod span;
 pub mod stream;
 pub mod task;
 
 pub use error::{DslError, DslMessage, ErrorStyle};
+pub use span::Span;
+
+/// The proptest settings of both DSLs' property tests: `PROPTEST_CASES` cases (2000 by default)
+/// and no failure files written into the source tree.
+#[cfg(test)]
+pub(crate) fn proptest_config() -> proptest::prelude::ProptestConfig {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "proptest reads PROPTEST_CASES itself; only the default differs here"
+    )]
+    let from_env = std::env::var("PROPTEST_CASES").ok();
+    proptest::prelude::ProptestConfig {
+        cases: from_env.and_then(|v| v.parse().ok()).unwrap_or(2000),
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}

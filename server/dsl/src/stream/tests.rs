@@ -919,18 +919,7 @@ fn printing_is_canonical() {
     assert_eq!(print(":a > bridge > :b"), ":a > :b");
 }
 
-fn proptest_config() -> ProptestConfig {
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "proptest reads PROPTEST_CASES itself; only the default differs here"
-    )]
-    let from_env = std::env::var("PROPTEST_CASES").ok();
-    ProptestConfig {
-        cases: from_env.and_then(|v| v.parse().ok()).unwrap_or(2000),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
+use crate::proptest_config;
 
 /// Text over the DSL's own alphabet, where interesting parses and errors happen.
 fn dsl_text() -> impl Strategy<Value = String> {

@@ -16,21 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A range of character offsets `[start, end)` in the parsed text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub struct Span {
-    /// First character.
-    pub start: usize,
-    /// One past the last character.
-    pub end: usize,
-}
-
-impl Span {
-    /// A span from `start` to `end`.
-    pub const fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
-    }
-}
+pub use crate::span::Span;
 
 /// A parsed task definition: the primary sequence, then any secondary sequences.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
