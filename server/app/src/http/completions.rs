@@ -8,7 +8,7 @@ use axum::routing::get;
 use dataflow_api::completion::{CompletionProposal, CompletionProposalsResource};
 use dataflow_api::hal::SelfLinks;
 use dataflow_core::Code;
-use dataflow_core::completion::{Proposal, complete_stream, complete_task};
+use dataflow_core::completion::{CatalogApp, Proposal, complete_stream, complete_task};
 
 use super::error::{ApiError, hal_json};
 use super::extract::{BaseUrl, Params};
@@ -56,17 +56,32 @@ fn respond(proposals: Vec<Proposal>, self_href: String) -> Response {
     (hal_json(), Json(body)).into_response()
 }
 
+/// Which DSL a request completes: the completion function and the endpoint's path.
+type Completer = fn(&str, u32, &[CatalogApp]) -> Vec<Proposal>;
+
+async fn complete(
+    state: &AppState,
+    self_href: String,
+    params: &Params,
+    completer: Completer,
+) -> Result<Response, ApiError> {
+    let (start, detail) = read(params)?;
+    let catalog = state.registry.catalog().await?;
+    Ok(respond(completer(&start, detail, &catalog), self_href))
+}
+
 async fn stream(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let (start, detail) = read(&params)?;
-    let catalog = state.registry.catalog().await?;
-    Ok(respond(
-        complete_stream(&start, detail, &catalog),
+    complete(
+        &state,
         format!("{base}/completions/stream"),
-    ))
+        &params,
+        complete_stream,
+    )
+    .await
 }
 
 async fn task(
@@ -74,10 +89,11 @@ async fn task(
     BaseUrl(base): BaseUrl,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let (start, detail) = read(&params)?;
-    let catalog = state.registry.catalog().await?;
-    Ok(respond(
-        complete_task(&start, detail, &catalog),
+    complete(
+        &state,
         format!("{base}/completions/task"),
-    ))
+        &params,
+        complete_task,
+    )
+    .await
 }
