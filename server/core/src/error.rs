@@ -71,6 +71,20 @@ error_codes! {
     ConcurrentModification => Conflict, "ConcurrentModificationException";
     /// No such app registration.
     NoSuchAppRegistration => NotFound, "NoSuchAppRegistrationException";
+    /// A stream definition does not parse, or names apps the registry does not have.
+    InvalidStreamDefinition => InvalidRequest, "InvalidStreamDefinitionException";
+    /// A stream of that name already exists.
+    DuplicateStreamDefinition => Conflict, "DuplicateStreamDefinitionException";
+    /// No stream of that name.
+    NoSuchStreamDefinition => NotFound, "NoSuchStreamDefinitionException";
+    /// A deployment property is malformed, unknown, or names an unknown app or version (SCDF
+    /// answers 500 for most of these).
+    InvalidDeploymentProperties => InvalidRequest, "InvalidDeploymentPropertiesException";
+    /// The deployment cannot be rendered for the platform (bad platform setting value, name too
+    /// long for Kubernetes, ...).
+    InvalidPlatformSetting => InvalidRequest, "InvalidPlatformSettingException";
+    /// No platform is configured that could run the request.
+    NoPlatform => Conflict, "NoPlatformException";
     /// The request body exceeds the configured limit.
     PayloadTooLarge => PayloadTooLarge, "PayloadTooLargeException";
     /// The request body has a media type the endpoint does not accept.

@@ -1,12 +1,17 @@
 //! The domain of the dataflow control plane, free of IO: app types and names, artifact URIs,
-//! the bulk registration format, paging, and the stable error codes every layer maps from.
+//! the bulk registration format, paging, streams and their deployment requests, and the stable
+//! error codes every layer maps from.
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod bulk;
 pub mod completion;
+pub mod deployment;
 pub mod error;
 pub mod page;
+pub mod planning;
+pub mod sanitize;
+pub mod stream;
 pub mod uri;
 
 pub use error::{Code, Error, ErrorClass, Result};

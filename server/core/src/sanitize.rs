@@ -1,0 +1,173 @@
+//! Masking of sensitive values before they leave the server (reference §8.2).
+//!
+//! A property is sensitive when its key, ignoring case, ends with `username`, `password`,
+//! `secret`, `key`, `token`, `vcap_services` or `url`, or contains `credentials`: so
+//! `spring.cloud.config.password`, `my-api-key` and `spring.datasource.url` are masked. A
+//! sensitive, non-blank value is replaced by [`MASK`].
+
+use std::collections::BTreeMap;
+
+use dataflow_dsl::stream::{Arg, StreamDefinition, parse_stream, print_stream};
+
+/// What a sensitive value is replaced with: six asterisks, as SCDF shows.
+pub const MASK: &str = "******";
+
+const SENSITIVE_ENDINGS: [&str; 7] = [
+    "username",
+    "password",
+    "secret",
+    "key",
+    "token",
+    "vcap_services",
+    "url",
+];
+
+/// Whether the value of a property named `key` must not be shown.
+pub fn is_sensitive(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.contains("credentials") || SENSITIVE_ENDINGS.iter().any(|end| key.ends_with(end))
+}
+
+/// `value`, or [`MASK`] when `key` is sensitive and `value` is not blank.
+pub fn mask_value<'a>(key: &str, value: &'a str) -> &'a str {
+    if is_sensitive(key) && !value.trim().is_empty() {
+        MASK
+    } else {
+        value
+    }
+}
+
+/// A copy of `properties` with sensitive values masked.
+pub fn mask_properties(properties: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    properties
+        .iter()
+        .map(|(key, value)| (key.clone(), mask_value(key, value).to_owned()))
+        .collect()
+}
+
+/// Stream DSL text with the values of sensitive arguments masked: `time --password=x | log`
+/// becomes `time --password=****** | log` (SCDF quotes the mask, `'******'`; both read back
+/// the same).
+///
+/// Text with nothing to mask is returned exactly as given (SCDF re-renders it in every case,
+/// losing the user's layout). Text that does not parse is returned as given: it holds no
+/// argument the server could have understood, and stored definitions always parse.
+pub fn mask_stream_dsl(dsl: &str) -> String {
+    let Ok(mut definition) = parse_stream(dsl) else {
+        return dsl.to_owned();
+    };
+    if mask_definition(&mut definition) {
+        print_stream(&definition)
+    } else {
+        dsl.to_owned()
+    }
+}
+
+/// Masks the sensitive argument values of `definition` in place; tells whether any was masked.
+pub fn mask_definition(definition: &mut StreamDefinition) -> bool {
+    let mut masked = false;
+    let mut mask = |args: &mut Vec<Arg>| {
+        for arg in args {
+            let shown = mask_value(&arg.name, &arg.value);
+            if shown != arg.value {
+                arg.value = shown.to_owned();
+                masked = true;
+            }
+        }
+    };
+    for app in &mut definition.apps {
+        mask(&mut app.args);
+    }
+    for destination in [
+        &mut definition.source_destination,
+        &mut definition.sink_destination,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        mask(&mut destination.args);
+    }
+    masked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ending_with_a_sensitive_word_are_sensitive_in_any_case() {
+        for key in [
+            "password",
+            "spring.cloud.config.password",
+            "my-api-key",
+            "spring.datasource.url",
+            "--password",
+            "aws.SECRET",
+            "AUTH_TOKEN",
+            "db.username",
+            "vcap_services",
+            "azure.credentials.file",
+            "CredentialsPath",
+        ] {
+            assert!(is_sensitive(key), "{key}");
+        }
+        for key in [
+            "log.level",
+            "keystore.path",
+            "urls.count",
+            "passwords.allowed",
+        ] {
+            assert!(!is_sensitive(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn blank_values_stay_visible_so_users_see_they_are_unset() {
+        assert_eq!(mask_value("password", ""), "");
+        assert_eq!(mask_value("password", "  "), "  ");
+        assert_eq!(mask_value("password", "hunter2"), MASK);
+        assert_eq!(mask_value("level", "DEBUG"), "DEBUG");
+    }
+
+    #[test]
+    fn dsl_values_are_masked_and_quoted() {
+        assert_eq!(
+            mask_stream_dsl("time --password=x | log"),
+            "time --password=****** | log"
+        );
+        assert_eq!(
+            mask_stream_dsl(":in --my.token=abc > log --db.url='jdbc:x y'"),
+            ":in --my.token=****** > log --db.url=******"
+        );
+    }
+
+    #[test]
+    fn dsl_without_secrets_keeps_its_layout() {
+        let dsl = "time   --fixed-delay=5 |   log";
+        assert_eq!(mask_stream_dsl(dsl), dsl);
+    }
+
+    #[test]
+    fn masked_dsl_still_parses_to_the_same_apps() {
+        let masked =
+            mask_stream_dsl("a: http --server.port=1 --spring.rabbitmq.password='p w' | b: log");
+        let parsed = parse_stream(&masked).expect("masked DSL parses");
+        assert_eq!(parsed.apps[0].args[1].value, MASK);
+        assert_eq!(parsed.apps[0].args[0].value, "1");
+        assert_eq!(parsed.apps[1].label.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn property_maps_are_masked_by_key() {
+        let props = BTreeMap::from([
+            (
+                "app.http.spring.rabbitmq.password".to_owned(),
+                "p".to_owned(),
+            ),
+            ("deployer.http.count".to_owned(), "2".to_owned()),
+        ]);
+        let masked = mask_properties(&props);
+        assert_eq!(masked["app.http.spring.rabbitmq.password"], MASK);
+        assert_eq!(masked["deployer.http.count"], "2");
+    }
+}
