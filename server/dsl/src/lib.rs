@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod java_ident;
 mod span;
 pub mod stream;
 pub mod task;

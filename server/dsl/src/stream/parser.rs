@@ -69,87 +69,10 @@ pub fn parse_stream_named(dsl: &str, name: Option<&str>) -> Result<StreamDefinit
 }
 
 /// Whether `name` is a legal stream name: a Java identifier start, then Java identifier parts
-/// or `-` (SCDF's `isValidName`). Exact for ASCII; other characters follow Unicode's
-/// alphabetic/numeric classes, close to Java's tables (characters outside the BMP, which Java
-/// sees as surrogates, are rejected as in SCDF).
+/// or `-`, by Java 17's tables (SCDF's `isValidName`; 122 otherwise). Characters outside the
+/// Basic Multilingual Plane, which Java sees as surrogates, are never part of a name.
 pub fn is_valid_stream_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(is_java_identifier_start)
-        && chars.all(|ch| ch == '-' || is_java_identifier_part(ch))
-}
-
-fn is_java_identifier_start(ch: char) -> bool {
-    if ch.is_ascii() {
-        return ch.is_ascii_alphabetic() || ch == '$' || ch == '_';
-    }
-    u32::from(ch) <= 0xFFFF && (ch.is_alphabetic() || is_currency(ch) || is_connector(ch))
-}
-
-fn is_java_identifier_part(ch: char) -> bool {
-    if ch.is_ascii() {
-        // Letters, digits, '$', '_', and the "identifier ignorable" controls.
-        return ch.is_ascii_alphanumeric()
-            || ch == '$'
-            || ch == '_'
-            || matches!(ch, '\u{0}'..='\u{8}' | '\u{e}'..='\u{1b}' | '\u{7f}');
-    }
-    u32::from(ch) <= 0xFFFF
-        && (is_java_identifier_start(ch)
-            || ch.is_numeric()
-            || matches!(ch, '\u{80}'..='\u{9f}')
-            || is_format(ch))
-}
-
-/// Unicode currency symbols (category Sc) in the BMP.
-fn is_currency(ch: char) -> bool {
-    matches!(
-        ch,
-        '\u{a2}'..='\u{a5}'
-            | '\u{58f}'
-            | '\u{60b}'
-            | '\u{7fe}'..='\u{7ff}'
-            | '\u{9f2}'..='\u{9f3}'
-            | '\u{9fb}'
-            | '\u{af1}'
-            | '\u{bf9}'
-            | '\u{e3f}'
-            | '\u{17db}'
-            | '\u{20a0}'..='\u{20c0}'
-            | '\u{a838}'
-            | '\u{fdfc}'
-            | '\u{fe69}'
-            | '\u{ff04}'
-            | '\u{ffe0}'..='\u{ffe1}'
-            | '\u{ffe5}'..='\u{ffe6}'
-    )
-}
-
-/// Unicode connector punctuation (category Pc) other than `_`.
-fn is_connector(ch: char) -> bool {
-    matches!(
-        ch,
-        '\u{203f}'..='\u{2040}' | '\u{2054}' | '\u{fe33}'..='\u{fe34}' | '\u{fe4d}'..='\u{fe4f}'
-            | '\u{ff3f}'
-    )
-}
-
-/// Unicode format characters (category Cf) in the BMP, which Java ignores in identifiers.
-fn is_format(ch: char) -> bool {
-    matches!(
-        ch,
-        '\u{ad}'
-            | '\u{600}'..='\u{605}'
-            | '\u{61c}'
-            | '\u{6dd}'
-            | '\u{70f}'
-            | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206f}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-    )
+    crate::java_ident::is_valid_name(name)
 }
 
 /// 143: every app's label (or name, when unlabeled) must be unique. The inserts are the label,

@@ -12,7 +12,6 @@
 //!   checkpoints, and a nesting limit instead of a stack overflow;
 //! - `ast.rs`: the result; `validate.rs`: SCDF's semantic checks (158–166);
 //! - `print.rs`: canonical DSL that parses back to the same definition;
-//! - `java_ident.rs`: Java's identifier rules for task names (123);
 //! - `graph.rs`, `to_graph.rs`, `from_graph.rs`, `java_map.rs`: SCDF's graph JSON, drawn with
 //!   SCDF's numbering, converted back to text with SCDF's algorithm, and the payloads of the
 //!   two tools endpoints.
@@ -23,7 +22,6 @@
 mod ast;
 mod from_graph;
 mod graph;
-mod java_ident;
 mod java_map;
 mod lexer;
 mod parser;
@@ -48,7 +46,6 @@ pub use graph::{
     convert_task_graph_to_text, graph_to_dsl, graph_to_task, parse_task_text_to_graph,
     task_to_graph,
 };
-pub use java_ident::is_valid_task_name;
 pub use parser::MAX_NESTING;
 pub use print::print_task;
 pub use validate::{validate, validation_failure_message};
@@ -74,4 +71,10 @@ pub fn parse_and_validate_task(
     } else {
         Err(problems)
     }
+}
+
+/// Whether `name` is a legal task name: a Java identifier start, then Java identifier parts or
+/// `-`, by Java 17's tables (SCDF's `isValidName`; 123 otherwise).
+pub fn is_valid_task_name(name: &str) -> bool {
+    crate::java_ident::is_valid_name(name)
 }

@@ -27,7 +27,7 @@ use super::ast::{
     Argument, Flow, FlowNode, Label, Span, Split, TaskApp, TaskDefinition, Transition,
     TransitionStatus, TransitionTarget,
 };
-use super::java_ident::is_valid_task_name;
+use super::is_valid_task_name;
 use super::lexer::{Token, TokenKind, lex};
 
 /// How deep splits (`<…>`) and parenthesized groups (`(…)`) may nest. Parsing, validating,

@@ -1,4 +1,4 @@
-//! Java's identifier rules, which SCDF applies to task (and stream) names: a name is valid
+//! Java's identifier rules, which SCDF applies to stream and task names: a name is valid
 //! when its first UTF-16 unit is a Java identifier start and every other one a Java identifier
 //! part or `-` (SCDF's `AppParser.isValidName`).
 //!
@@ -7,8 +7,8 @@
 //! listed by asking Java about every character. Characters outside the BMP reach Java as
 //! surrogate halves, which are never identifier characters, so they make a name invalid.
 
-/// Whether `name` is a legal task name (`isValidName`; 123 otherwise).
-pub fn is_valid_task_name(name: &str) -> bool {
+/// Whether `name` is a legal stream or task name (`isValidName`).
+pub(crate) fn is_valid_name(name: &str) -> bool {
     let mut units = name.encode_utf16();
     units
         .next()
@@ -207,7 +207,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn task_names_follow_java_identifiers() {
+    fn names_follow_java_identifiers() {
         for name in [
             "foo-bar",
             "foo_bar",
@@ -218,7 +218,7 @@ mod tests {
             "a\u{0}b",
             "a\u{300}",
         ] {
-            assert!(is_valid_task_name(name), "{name:?}");
+            assert!(is_valid_name(name), "{name:?}");
         }
         for name in [
             "",
@@ -231,7 +231,7 @@ mod tests {
             "\u{300}a",
             "a\u{1f600}",
         ] {
-            assert!(!is_valid_task_name(name), "{name:?}");
+            assert!(!is_valid_name(name), "{name:?}");
         }
     }
 }
