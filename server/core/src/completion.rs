@@ -19,8 +19,10 @@
 //! | `--` or `--par` | the app's options (visible ones at detail level 1, all above) |
 //! | `--opt=` or `--opt=va` | the option's value hints |
 //! | a task's `-> :` or `-> :la` | the labels the definition defines |
+//! | a stream's `:` or `:na` (first, or after `>`) | known destinations and taps `:stream.label` |
 //!
-//! Destination names (`:dest`, taps `:stream.label`) need the stored streams and come with them.
+//! Known destinations come from the stored streams (see
+//! [`crate::stream::known_destinations`]).
 
 use crate::app::AppType;
 
@@ -46,6 +48,16 @@ pub struct AppOption {
     pub hints: Vec<String>,
     /// Whether the app lists it among its main ("visible") options.
     pub visible: bool,
+}
+
+/// A destination name worth proposing after `:`: another stream's app to tap
+/// (`mystream.http`), or a named destination some stream reads or writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownDestination {
+    /// The name without its `:`.
+    pub name: String,
+    /// Why it is proposed, e.g. `tap of stream mystream at app http`.
+    pub explanation: String,
 }
 
 /// One proposal: the whole resulting DSL text and why it is proposed.
@@ -102,14 +114,42 @@ const PROCESSOR_OR_SINK: &[AppType] = &[AppType::Processor, AppType::Sink];
 const APP: &[AppType] = &[AppType::App];
 const TASK: &[AppType] = &[AppType::Task];
 
-/// Completes a stream definition.
-pub fn complete_stream(start: &str, detail_level: u32, catalog: &[CatalogApp]) -> Vec<Proposal> {
+/// Completes a stream definition; `destinations` are proposed after a `:`.
+pub fn complete_stream(
+    start: &str,
+    detail_level: u32,
+    catalog: &[CatalogApp],
+    destinations: &[KnownDestination],
+) -> Vec<Proposal> {
+    if let Some(prefix) = destination_prefix(start) {
+        return destinations
+            .iter()
+            .filter(|d| d.name.starts_with(prefix) && d.name != prefix)
+            .map(|d| Proposal {
+                text: format!("{start}{}", &d.name[prefix.len()..]),
+                explanation: d.explanation.clone(),
+            })
+            .collect();
+    }
     propose(Dsl::Stream, start, detail_level, catalog)
 }
 
 /// Completes a task definition.
 pub fn complete_task(start: &str, detail_level: u32, catalog: &[CatalogApp]) -> Vec<Proposal> {
     propose(Dsl::Task, start, detail_level, catalog)
+}
+
+/// The part of a destination name typed after a `:` that opens a stream (source destination)
+/// or follows a `>` (sink destination), if the text ends in one.
+fn destination_prefix(text: &str) -> Option<&str> {
+    let (end, _) = last_separator(Dsl::Stream, text)?;
+    let before = text[..end].trim_end();
+    let opens_stream = before.is_empty() || before.ends_with('=');
+    if !opens_stream && !before.ends_with('>') {
+        return None;
+    }
+    let name = text[end..].trim_start().strip_prefix(':')?;
+    (!name.contains(char::is_whitespace)).then_some(name)
 }
 
 fn propose(dsl: Dsl, start: &str, detail_level: u32, catalog: &[CatalogApp]) -> Vec<Proposal> {
@@ -517,7 +557,7 @@ mod tests {
 
     #[test]
     fn empty_text_proposes_sources_and_plain_apps() {
-        let got = complete_stream("", 1, &catalog());
+        let got = complete_stream("", 1, &catalog(), &[]);
         assert_eq!(texts(&got), ["server", "time", "trucks"]);
         assert_eq!(got[1].explanation, "source app time");
         assert_eq!(
@@ -529,23 +569,23 @@ mod tests {
     #[test]
     fn after_a_pipe_come_processors_and_sinks() {
         assert_eq!(
-            texts(&complete_stream("time |", 1, &catalog())),
+            texts(&complete_stream("time |", 1, &catalog(), &[])),
             ["time | log", "time | transform"]
         );
         assert_eq!(
-            texts(&complete_stream("time | ", 1, &catalog())),
+            texts(&complete_stream("time | ", 1, &catalog(), &[])),
             ["time | log", "time | transform"]
         );
         assert_eq!(
-            texts(&complete_stream("server ||", 1, &catalog())),
+            texts(&complete_stream("server ||", 1, &catalog(), &[])),
             ["server || server"]
         );
         assert_eq!(
-            texts(&complete_stream(":orders > ", 1, &catalog())),
+            texts(&complete_stream(":orders > ", 1, &catalog(), &[])),
             [":orders > log", ":orders > transform"]
         );
         assert!(
-            complete_stream("time > ", 1, &catalog()).is_empty(),
+            complete_stream("time > ", 1, &catalog(), &[]).is_empty(),
             "a sink destination comes next"
         );
     }
@@ -553,19 +593,19 @@ mod tests {
     #[test]
     fn unfinished_names_are_completed() {
         assert_eq!(
-            texts(&complete_stream("t", 1, &catalog())),
+            texts(&complete_stream("t", 1, &catalog(), &[])),
             ["time", "trucks"]
         );
         assert_eq!(
-            texts(&complete_stream("time | tr", 1, &catalog())),
+            texts(&complete_stream("time | tr", 1, &catalog(), &[])),
             ["time | transform"]
         );
         assert_eq!(
-            texts(&complete_stream("mystream = tr", 1, &catalog())),
+            texts(&complete_stream("mystream = tr", 1, &catalog(), &[])),
             ["mystream = trucks"]
         );
         assert_eq!(
-            texts(&complete_stream("time | l: tr", 1, &catalog())),
+            texts(&complete_stream("time | l: tr", 1, &catalog(), &[])),
             ["time | l: transform"]
         );
         assert_eq!(
@@ -584,7 +624,7 @@ mod tests {
 
     #[test]
     fn a_complete_name_proposes_its_options_and_what_follows() {
-        let got = texts(&complete_stream("time", 1, &catalog()));
+        let got = texts(&complete_stream("time", 1, &catalog(), &[]));
         assert_eq!(
             got,
             [
@@ -594,7 +634,7 @@ mod tests {
                 "time | transform"
             ]
         );
-        let all = texts(&complete_stream("time", 2, &catalog()));
+        let all = texts(&complete_stream("time", 2, &catalog(), &[]));
         assert!(
             all.iter().any(|t| t == "time --spring.main.banner-mode="),
             "detail level 2 shows every option"
@@ -608,21 +648,22 @@ mod tests {
     #[test]
     fn options_are_completed_after_dashes() {
         assert_eq!(
-            texts(&complete_stream("time -", 1, &catalog())),
+            texts(&complete_stream("time -", 1, &catalog(), &[])),
             ["time --"]
         );
         assert_eq!(
-            texts(&complete_stream("time --", 1, &catalog())),
+            texts(&complete_stream("time --", 1, &catalog(), &[])),
             ["time --trigger.fixed-delay=", "time --trigger.time-unit="]
         );
         assert_eq!(
-            texts(&complete_stream("time --trigger.t", 1, &catalog())),
+            texts(&complete_stream("time --trigger.t", 1, &catalog(), &[])),
             ["time --trigger.time-unit="]
         );
         let after = texts(&complete_stream(
             "time --trigger.fixed-delay=5 ",
             1,
             &catalog(),
+            &[],
         ));
         assert_eq!(
             after,
@@ -637,7 +678,12 @@ mod tests {
     #[test]
     fn option_values_come_from_hints() {
         assert_eq!(
-            texts(&complete_stream("time --trigger.time-unit=", 1, &catalog())),
+            texts(&complete_stream(
+                "time --trigger.time-unit=",
+                1,
+                &catalog(),
+                &[]
+            )),
             [
                 "time --trigger.time-unit=SECONDS",
                 "time --trigger.time-unit=MILLISECONDS"
@@ -647,17 +693,56 @@ mod tests {
             texts(&complete_stream(
                 "time --trigger.time-unit=MI",
                 1,
-                &catalog()
+                &catalog(),
+                &[],
             )),
             ["time --trigger.time-unit=MILLISECONDS"]
         );
     }
 
+    fn destinations() -> Vec<KnownDestination> {
+        ["orders", "mystream.http", "mystream.log", "other.time"]
+            .iter()
+            .map(|name| KnownDestination {
+                name: (*name).to_owned(),
+                explanation: format!("about {name}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn destinations_and_taps_are_proposed_after_a_colon() {
+        let known = destinations();
+        assert_eq!(
+            texts(&complete_stream(":", 1, &catalog(), &known)),
+            [":orders", ":mystream.http", ":mystream.log", ":other.time"]
+        );
+        assert_eq!(
+            texts(&complete_stream(":mystream.", 1, &catalog(), &known)),
+            [":mystream.http", ":mystream.log"]
+        );
+        assert_eq!(
+            texts(&complete_stream("s = :o", 1, &catalog(), &known)),
+            ["s = :orders", "s = :other.time"]
+        );
+        assert_eq!(
+            texts(&complete_stream("time > :or", 1, &catalog(), &known)),
+            ["time > :orders"]
+        );
+        let explained = complete_stream(":orde", 1, &catalog(), &known);
+        assert_eq!(explained[0].explanation, "about orders");
+        // Not a destination position: a `:` inside a value, or after `|`.
+        assert!(complete_stream("time --x=:or", 1, &catalog(), &known).is_empty());
+        assert!(complete_stream("time | :or", 1, &catalog(), &known).is_empty());
+        // A complete name proposes nothing more.
+        assert!(complete_stream(":orders", 1, &catalog(), &known).is_empty());
+    }
+
     #[test]
     fn nothing_is_proposed_inside_quotes_or_destinations() {
-        assert!(complete_stream("time --format='a | ", 1, &catalog()).is_empty());
-        assert!(complete_stream(":ord", 1, &catalog()).is_empty());
-        assert!(complete_stream("time | ???", 1, &catalog()).is_empty());
+        assert!(complete_stream("time --format='a | ", 1, &catalog(), &[]).is_empty());
+        assert!(complete_stream(":ord", 1, &catalog(), &[]).is_empty());
+        assert!(complete_stream("time | ???", 1, &catalog(), &[]).is_empty());
     }
 
     #[test]
@@ -683,7 +768,7 @@ mod tests {
         for text in [
             "|", "||||", ">", "=", "a=", "--", "é|ü", "a: ", ":", "'", "time --=", "<<<", "->",
         ] {
-            let _ = complete_stream(text, 1, &catalog());
+            let _ = complete_stream(text, 1, &catalog(), &[]);
             let _ = complete_task(text, 1, &catalog());
         }
     }

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use dataflow_dsl::stream::{AppKind, StreamDefinition};
 
 use crate::app::AppType;
+use crate::completion::KnownDestination;
 
 /// `spring.cloud.stream.bindings.input.destination`
 pub const INPUT_DESTINATION: &str = "spring.cloud.stream.bindings.input.destination";
@@ -149,6 +150,36 @@ pub fn tapped_stream(definition: &StreamDefinition) -> Option<&str> {
     source.name.split_once('.').map(|(stream, _)| stream)
 }
 
+/// What a `:` may be completed with, from the stored streams: a tap of each app of each stream
+/// (`<stream>.<label>`), and every named destination a stream reads or writes. Sorted by name,
+/// each name once.
+pub fn known_destinations<'a>(
+    streams: impl IntoIterator<Item = (&'a str, &'a StreamDefinition)>,
+) -> Vec<KnownDestination> {
+    let mut known: Vec<KnownDestination> = Vec::new();
+    for (stream, definition) in streams {
+        for app in &definition.apps {
+            let label = app.label_or_name();
+            known.push(KnownDestination {
+                name: format!("{stream}.{label}"),
+                explanation: format!("tap of stream {stream} at app {label}"),
+            });
+        }
+        let (source, sink) = (&definition.source_destination, &definition.sink_destination);
+        for (destination, verb) in [(source, "reads"), (sink, "writes")] {
+            if let Some(destination) = destination {
+                known.push(KnownDestination {
+                    name: destination.name.clone(),
+                    explanation: format!("destination stream {stream} {verb}"),
+                });
+            }
+        }
+    }
+    known.sort_by(|a, b| a.name.cmp(&b.name));
+    known.dedup_by(|a, b| a.name == b.name);
+    known
+}
+
 #[cfg(test)]
 mod tests {
     use dataflow_dsl::stream::parse_stream;
@@ -261,6 +292,20 @@ mod tests {
     fn server_bindings_win_over_arguments_of_the_same_key() {
         let apps = apps("a --spring.cloud.stream.bindings.output.destination=mine | b");
         assert_eq!(apps[0].properties[OUTPUT_DESTINATION], "S.a");
+    }
+
+    #[test]
+    fn known_destinations_are_taps_and_named_destinations() {
+        let a = parse_stream("http | x: transform | log").expect("valid");
+        let b = parse_stream(":orders > log > :audit").expect("valid");
+        let names: Vec<String> = known_destinations([("a", &a), ("b", &b)])
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["a.http", "a.log", "a.x", "audit", "b.log", "orders"]
+        );
     }
 
     #[test]
