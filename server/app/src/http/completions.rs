@@ -8,7 +8,7 @@ use axum::routing::get;
 use dataflow_api::completion::{CompletionProposal, CompletionProposalsResource};
 use dataflow_api::hal::SelfLinks;
 use dataflow_core::Code;
-use dataflow_core::completion::{CatalogApp, Proposal, complete_stream, complete_task};
+use dataflow_core::completion::{KnownDestination, Proposal, complete_stream, complete_task};
 
 use super::error::{ApiError, hal_json};
 use super::extract::{BaseUrl, Params};
@@ -56,32 +56,16 @@ fn respond(proposals: Vec<Proposal>, self_href: String) -> Response {
     (hal_json(), Json(body)).into_response()
 }
 
-/// Which DSL a request completes: the completion function and the endpoint's path.
-type Completer = fn(&str, u32, &[CatalogApp]) -> Vec<Proposal>;
-
-async fn complete(
-    state: &AppState,
-    self_href: String,
-    params: &Params,
-    completer: Completer,
-) -> Result<Response, ApiError> {
-    let (start, detail) = read(params)?;
-    let catalog = state.registry.catalog().await?;
-    Ok(respond(completer(&start, detail, &catalog), self_href))
-}
-
 async fn stream(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
     params: Params,
 ) -> Result<Response, ApiError> {
-    complete(
-        &state,
-        format!("{base}/completions/stream"),
-        &params,
-        complete_stream,
-    )
-    .await
+    let (start, detail) = read(&params)?;
+    let catalog = state.registry.catalog().await?;
+    let destinations = known_destinations(&state).await?;
+    let proposals = complete_stream(&start, detail, &catalog, &destinations);
+    Ok(respond(proposals, format!("{base}/completions/stream")))
 }
 
 async fn task(
@@ -89,11 +73,17 @@ async fn task(
     BaseUrl(base): BaseUrl,
     params: Params,
 ) -> Result<Response, ApiError> {
-    complete(
-        &state,
-        format!("{base}/completions/task"),
-        &params,
-        complete_task,
-    )
-    .await
+    let (start, detail) = read(&params)?;
+    let catalog = state.registry.catalog().await?;
+    let proposals = complete_task(&start, detail, &catalog);
+    Ok(respond(proposals, format!("{base}/completions/task")))
+}
+
+/// Taps and named destinations of the stored streams.
+#[expect(
+    clippy::unused_async,
+    reason = "reads the stored streams once they exist"
+)]
+async fn known_destinations(_state: &AppState) -> Result<Vec<KnownDestination>, ApiError> {
+    Ok(Vec::new())
 }
