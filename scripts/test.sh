@@ -15,8 +15,13 @@
 #   5. the MariaDB suite: the #[ignore]d tests whose names contain `mariadb_`,
 #      run against the throwaway MariaDB via DATAFLOW_TEST_MARIADB_URL; fails if
 #      none of them ran
+#   6. Kubernetes schema validation: every rendered manifest snapshot of
+#      server/deployer is checked by the PyPI validator kubernetes-validate
+#      (scripts/lib/kubernetes-validate.sh installs it in a virtualenv); fails if
+#      nothing was validated
 #
-# Needs: a Rust toolchain with rustfmt and clippy; MariaDB server binaries
+# Needs: a Rust toolchain with rustfmt and clippy; Python 3 with venv and PyPI
+# access the first time (installed with apt-get when missing, as root); MariaDB server binaries
 # (mariadbd, mariadb-install-db, mariadb, mariadb-admin) — installed with
 # apt-get automatically when running as root, otherwise install mariadb-server.
 # A system MariaDB, if any, is never touched.
@@ -123,14 +128,29 @@ fi
 mariadb_passed=$passed
 echo "==> MariaDB suite: $mariadb_passed tests passed"
 
-# --- 6. later checks ----------------------------------------------------------
+# --- 6. Kubernetes schema validation -----------------------------------------
+step "Kubernetes schema validation of the rendered manifests"
+# shellcheck source=scripts/lib/kubernetes-validate.sh
+source scripts/lib/kubernetes-validate.sh
+kubernetes_validate_install || fail "could not install the schema validator (see above)"
+log="$log_dir/schema-suite.log"
+set +e
+cargo test -p dataflow-deployer --locked --test schema -- --ignored 2>&1 | tee "$log"
+cargo_status=${PIPESTATUS[0]}
+set -e
+count_results "$log"
+((cargo_status == 0 && failed == 0)) ||
+    fail "rendered manifests do not validate against the Kubernetes schema (full output in $log)"
+((passed > 0)) || fail "the schema validation ran no test (full output in $log)"
+schema_passed=$passed
+
+# --- 7. later checks ----------------------------------------------------------
 # Later checks go here, before the final lines, each with
 # its own `step "..."` heading and a `|| fail "..."` message:
-#   - validation of rendered deployment manifests against their schemas
 #   - browser (UI end-to-end) tests
 # The throwaway MariaDB is still running at this point if a check needs it.
 
 echo ""
-echo "==> all checks passed ($main_passed tests on SQLite and in-process, $mariadb_passed on MariaDB)"
+echo "==> all checks passed ($main_passed tests on SQLite and in-process, $mariadb_passed on MariaDB, $schema_passed schema validation)"
 # The closing totals line, in the plain form CI reads.
-echo "tests: $((main_passed + mariadb_passed)) passed, 0 failed"
+echo "tests: $((main_passed + mariadb_passed + schema_passed)) passed, 0 failed"

@@ -1,0 +1,98 @@
+//! The crate's one error type.
+//!
+//! Every error a user can cause names the property (or the name) at fault, as the user wrote
+//! it, and says what is expected. Messages never contain the values of environment variables
+//! or credentials: those may be secrets.
+
+/// What went wrong while reading platform settings or rendering an app.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A property's value cannot be used.
+    #[error("invalid value for `{key}`: {message}")]
+    InvalidProperty {
+        /// The property's key, as written (a server key, a per-app
+        /// `spring.cloud.deployer.kubernetes.*` key, or an app property such as `server.port`).
+        key: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+
+    /// A key that is not a property of the Kubernetes platform, or not at this level.
+    #[error("unknown property `{key}`: {message}")]
+    UnknownProperty {
+        /// The key, as written.
+        key: String,
+        /// Why it is not accepted, with a suggestion where one is close.
+        message: String,
+    },
+
+    /// The same property is given twice under two spellings (relaxed names).
+    #[error("`{first}` and `{second}` are the same property; set it once")]
+    DuplicateProperty {
+        /// The first spelling.
+        first: String,
+        /// The second spelling.
+        second: String,
+    },
+
+    /// Two properties that cannot be used together.
+    #[error("`{first}` and `{second}` cannot be used together: {message}")]
+    ConflictingProperties {
+        /// One of the properties.
+        first: String,
+        /// The other property.
+        second: String,
+        /// Why they conflict.
+        message: String,
+    },
+
+    /// A property that the other settings make mandatory is missing.
+    #[error("missing property `{key}`: {message}")]
+    MissingProperty {
+        /// The key that must be set.
+        key: String,
+        /// Why it is needed.
+        message: String,
+    },
+
+    /// A name that would be written into a Kubernetes object breaks Kubernetes' naming rules.
+    #[error("invalid {what} `{name}` (from {source_of_name}): must be {rule}")]
+    InvalidName {
+        /// What the name is used as, e.g. "Service name" or "label value".
+        what: &'static str,
+        /// The offending name.
+        name: String,
+        /// Where it came from: the properties or request fields it was derived from.
+        source_of_name: String,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+
+    /// The app's resource is not something Kubernetes can run.
+    #[error(
+        "the app's resource `{resource}` is not a Docker image: Kubernetes runs `docker:<image>` \
+         resources only"
+    )]
+    UnsupportedResource {
+        /// The resource URI of the request.
+        resource: String,
+    },
+
+    /// Turning the rendered objects into YAML failed (not caused by user input).
+    #[error("cannot serialize the rendered objects")]
+    Serialize(#[source] serde_json::Error),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An [`Error::InvalidProperty`].
+    pub(crate) fn invalid(key: &str, message: impl Into<String>) -> Self {
+        Self::InvalidProperty {
+            key: key.to_owned(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! Init containers and additional containers (reference section 1.11).
+//!
+//! Init containers use SCDF's own YAML shape (`imageName`, `containerName`, `commands`,
+//! `environmentVariables: [K=V]`, ...), not Kubernetes' Container; additional containers are
+//! plain Kubernetes Containers.
+
+use k8s_openapi::api::core::v1::{
+    ConfigMapEnvSource, Container, EnvFromSource, EnvVar, EnvVarSource, ObjectFieldSelector,
+    SecretEnvSource, SecurityContext, VolumeMount,
+};
+use serde::de::{self, Deserializer, Visitor};
+
+use super::context::Context;
+use super::formats;
+use super::keys::InitField;
+use super::names;
+use super::properties::{IndexedInit, InitFields, Prop, Settings};
+use super::structured::parse_yaml;
+use crate::{Error, Result};
+
+/// SCDF's init container YAML: `{imageName: busybox:1, containerName: init, commands: [sh, -c,
+/// x]}`. Each field accepts SCDF's long and short spelling; lists also accept a comma-separated
+/// text, as Spring's binding does.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InitContainerSpec {
+    #[serde(alias = "containerName")]
+    name: Option<String>,
+    #[serde(alias = "imageName")]
+    image: Option<String>,
+    #[serde(alias = "commands", default, deserialize_with = "string_list")]
+    command: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "string_list")]
+    args: Option<Vec<String>>,
+    volume_mounts: Option<Vec<VolumeMount>>,
+    /// `K=V` entries.
+    #[serde(alias = "env", default, deserialize_with = "string_list")]
+    environment_variables: Option<Vec<String>>,
+    /// `NAME=fieldPath` entries, e.g. `POD_UID=metadata.uid`.
+    #[serde(default, deserialize_with = "string_list")]
+    environment_variables_from_field_refs: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "string_list")]
+    config_map_ref_env_vars: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "string_list")]
+    secret_ref_env_vars: Option<Vec<String>>,
+}
+
+/// A list of texts given as a YAML list or as one comma-separated text.
+fn string_list<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    struct ListVisitor;
+
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = Option<Vec<String>>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str("a list of texts or a comma-separated text")
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Some(value.split(',').map(str::to_owned).collect()))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element::<String>()? {
+                items.push(item);
+            }
+            Ok(Some(items))
+        }
+    }
+
+    deserializer.deserialize_any(ListVisitor)
+}
+
+impl InitContainerSpec {
+    /// Builds the spec from flattened keys (`initContainer.imageName=...`). Both the name and
+    /// the image must be given.
+    fn from_fields(fields: &InitFields, missing_key: &str) -> Result<Prop<Self>> {
+        let text = |field| {
+            fields
+                .get(&field)
+                .map(|prop: &Prop<String>| prop.value.clone())
+        };
+        let list = |field| text(field).map(|value| formats::parse_comma_command(&value));
+        let first_key = fields
+            .values()
+            .next()
+            .map_or(missing_key, |prop| prop.key.as_str());
+        let volume_mounts = match fields.get(&InitField::VolumeMounts) {
+            Some(prop) => Some(parse_yaml(
+                &prop.key,
+                &prop.value,
+                "a list of volume mounts",
+            )?),
+            None => None,
+        };
+        let spec = Self {
+            name: text(InitField::Name),
+            image: text(InitField::Image),
+            command: list(InitField::Command),
+            args: list(InitField::Args),
+            volume_mounts,
+            environment_variables: list(InitField::Env),
+            ..Self::default()
+        };
+        if spec.name.is_none() || spec.image.is_none() {
+            let missing = if spec.name.is_none() { "name" } else { "image" };
+            return Err(Error::MissingProperty {
+                key: format!("{missing_key}.{missing}"),
+                message: format!(
+                    "an init container given by flattened keys (`{first_key}`) needs both a \
+                     name and an image"
+                ),
+            });
+        }
+        Ok(Prop {
+            key: first_key.to_owned(),
+            value: spec,
+        })
+    }
+
+    /// The Kubernetes container. Init containers get no image pull policy and no resources,
+    /// as in SCDF.
+    fn to_container(&self, key: &str) -> Result<Container> {
+        let name = self.name.as_deref().map(str::trim).unwrap_or_default();
+        let image = self.image.as_deref().map(str::trim).unwrap_or_default();
+        if name.is_empty() || image.is_empty() {
+            return Err(Error::invalid(
+                key,
+                "an init container needs a `name` and an `image`",
+            ));
+        }
+        check_container_name(key, name)?;
+        let image = super::properties::image(key, image)?;
+        let mut env = Vec::new();
+        for entry in self.environment_variables.iter().flatten() {
+            let vars = formats::parse_env(key, entry)?;
+            env.extend(vars.into_iter().map(|(name, value)| EnvVar {
+                name,
+                value: Some(value),
+                value_from: None,
+            }));
+        }
+        for entry in self.environment_variables_from_field_refs.iter().flatten() {
+            let Some((name, path)) = entry.split_once('=') else {
+                return Err(Error::invalid(
+                    key,
+                    format!("`{entry}` is not `NAME=fieldPath`, e.g. `POD_UID=metadata.uid`"),
+                ));
+            };
+            formats::check_env_name(key, name.trim())?;
+            env.push(EnvVar {
+                name: name.trim().to_owned(),
+                value: None,
+                value_from: Some(EnvVarSource {
+                    field_ref: Some(ObjectFieldSelector {
+                        field_path: path.trim().to_owned(),
+                        api_version: None,
+                    }),
+                    ..EnvVarSource::default()
+                }),
+            });
+        }
+        let mut env_from = Vec::new();
+        for config_map in self.config_map_ref_env_vars.iter().flatten() {
+            env_from.push(EnvFromSource {
+                config_map_ref: Some(ConfigMapEnvSource {
+                    name: object_name(key, config_map)?,
+                    optional: None,
+                }),
+                ..EnvFromSource::default()
+            });
+        }
+        for secret in self.secret_ref_env_vars.iter().flatten() {
+            env_from.push(EnvFromSource {
+                secret_ref: Some(SecretEnvSource {
+                    name: object_name(key, secret)?,
+                    optional: None,
+                }),
+                ..EnvFromSource::default()
+            });
+        }
+        Ok(Container {
+            name: name.to_owned(),
+            image: Some(image),
+            command: self.command.clone().filter(|list| !list.is_empty()),
+            args: self.args.clone().filter(|list| !list.is_empty()),
+            env: Some(env).filter(|list| !list.is_empty()),
+            env_from: Some(env_from).filter(|list| !list.is_empty()),
+            volume_mounts: self.volume_mounts.clone().filter(|list| !list.is_empty()),
+            ..Container::default()
+        })
+    }
+}
+
+fn object_name(key: &str, name: &str) -> Result<String> {
+    let name = name.trim();
+    names::check(
+        names::is_dns1123_subdomain,
+        names::DNS1123_SUBDOMAIN,
+        "object name",
+        name,
+        &format!("`{key}`"),
+    )?;
+    Ok(name.to_owned())
+}
+
+/// Container names are DNS-1123 labels.
+pub(crate) fn check_container_name(key: &str, name: &str) -> Result<()> {
+    names::check(
+        names::is_dns1123_label,
+        names::DNS1123_LABEL,
+        "container name",
+        name,
+        &format!("`{key}`"),
+    )
+}
+
+/// The single `initContainer` of one level: the YAML object, else the flattened keys.
+fn single(settings: &Settings) -> Result<Option<Prop<InitContainerSpec>>> {
+    match (
+        &settings.init_container,
+        settings.init_container_fields.values().next(),
+    ) {
+        (Some(yaml), Some(field)) => Err(Error::ConflictingProperties {
+            first: yaml.key.clone(),
+            second: field.key.clone(),
+            message: "give the init container either as one YAML value or as flattened keys"
+                .to_owned(),
+        }),
+        (Some(yaml), None) => Ok(Some(yaml.clone())),
+        (None, Some(_)) => InitContainerSpec::from_fields(
+            &settings.init_container_fields,
+            &Context::app_key("initContainer"),
+        )
+        .map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// One `initContainers[i]` entry.
+fn indexed_entry(index: usize, entry: &IndexedInit) -> Result<Prop<InitContainerSpec>> {
+    match (&entry.yaml, entry.fields.values().next()) {
+        (Some(yaml), Some(field)) => Err(Error::ConflictingProperties {
+            first: yaml.key.clone(),
+            second: field.key.clone(),
+            message: "give each init container either as one YAML value or as flattened keys"
+                .to_owned(),
+        }),
+        (Some(yaml), None) => Ok(yaml.clone()),
+        (None, _) => InitContainerSpec::from_fields(
+            &entry.fields,
+            &Context::app_key(&format!("initContainers[{index}]")),
+        ),
+    }
+}
+
+/// The per-app `initContainers` list: the YAML list, else the indexed entries (which must
+/// start at 0 and have no gaps).
+fn app_list(settings: &Settings) -> Result<Vec<Prop<InitContainerSpec>>> {
+    if let Some(list) = &settings.init_containers {
+        if let Some(entry) = settings.indexed_init_containers.values().next() {
+            let second = entry
+                .yaml
+                .as_ref()
+                .map(|prop| prop.key.clone())
+                .or_else(|| entry.fields.values().next().map(|prop| prop.key.clone()))
+                .unwrap_or_default();
+            return Err(Error::ConflictingProperties {
+                first: list.key.clone(),
+                second,
+                message: "give init containers either as one YAML list or as indexed entries"
+                    .to_owned(),
+            });
+        }
+        return Ok(list
+            .value
+            .iter()
+            .map(|spec| Prop {
+                key: list.key.clone(),
+                value: spec.clone(),
+            })
+            .collect());
+    }
+    let mut specs = Vec::new();
+    for (position, (index, entry)) in settings.indexed_init_containers.iter().enumerate() {
+        if *index != position {
+            return Err(Error::MissingProperty {
+                key: Context::app_key(&format!("initContainers[{position}]")),
+                message: format!(
+                    "indexed init containers must be numbered from 0 without gaps, and \
+                     initContainers[{index}] is given"
+                ),
+            });
+        }
+        specs.push(indexed_entry(*index, entry)?);
+    }
+    Ok(specs)
+}
+
+/// The user's init containers, in SCDF's order: the single `initContainer` (per-app, else the
+/// server's), then the per-app list, then the server list's entries beyond the per-app list's
+/// length (a per-app entry `i` replaces the server's entry `i`).
+///
+/// Init containers without a security context inherit the main container's.
+pub(crate) fn init_containers(
+    context: &Context<'_>,
+    security_context: Option<&SecurityContext>,
+) -> Result<Vec<Container>> {
+    let mut specs = Vec::new();
+    if let Some(spec) = single(&context.app)?.or(single(context.server)?) {
+        specs.push(spec);
+    }
+    let app_list = app_list(&context.app)?;
+    let server_list = context.server.init_containers.iter().flat_map(|list| {
+        list.value.iter().map(|spec| Prop {
+            key: list.key.clone(),
+            value: spec.clone(),
+        })
+    });
+    let skip = app_list.len();
+    specs.extend(app_list);
+    specs.extend(server_list.skip(skip));
+    specs
+        .iter()
+        .map(|spec| {
+            let mut container = spec.value.to_container(&spec.key)?;
+            container.security_context = security_context.cloned();
+            Ok(container)
+        })
+        .collect()
+}
+
+/// `additionalContainers`: the per-app list, then the server's entries whose names are not
+/// taken. Containers without a security context inherit the main container's.
+pub(crate) fn additional_containers(
+    context: &Context<'_>,
+    security_context: Option<&SecurityContext>,
+) -> Result<Vec<(Container, String)>> {
+    let mut containers: Vec<(Container, String)> = Vec::new();
+    for list in [
+        &context.app.additional_containers,
+        &context.server.additional_containers,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        for container in &list.value {
+            if containers
+                .iter()
+                .any(|(taken, _)| taken.name == container.name)
+            {
+                continue;
+            }
+            check_container_name(&list.key, &container.name)?;
+            if container
+                .image
+                .as_deref()
+                .is_none_or(|image| image.trim().is_empty())
+            {
+                return Err(Error::invalid(
+                    &list.key,
+                    format!("the container `{}` has no `image`", container.name),
+                ));
+            }
+            let mut container = container.clone();
+            if container.security_context.is_none() {
+                container.security_context = security_context.cloned();
+            }
+            containers.push((container, list.key.clone()));
+        }
+    }
+    Ok(containers)
+}

@@ -1,0 +1,159 @@
+//! Rendering stream apps as Kubernetes objects, the way Spring Cloud Data Flow's Kubernetes
+//! deployer does: a Service, then a Deployment (or, for indexed apps, a StatefulSet).
+//!
+//! Rendering is pure: [`render_app`] turns an [`AppDeploymentRequest`] and the
+//! [`KubernetesPlatform`]'s server settings into k8s-openapi objects, with no IO. The only
+//! outside data it may need, a probe credentials Secret, comes through [`SecretSource`].
+//!
+//! Properties follow SCDF's deployer property table (keys, formats, defaults and the way
+//! per-app values override, merge with or add to server values). Where SCDF silently ignores
+//! a bad or unknown property, we return an [`Error`](crate::Error) naming it.
+//!
+//! ```no_run
+//! use std::collections::BTreeMap;
+//! use dataflow_deployer::kubernetes::{KubernetesPlatform, NoSecrets, render_app};
+//! # fn request() -> dataflow_core::deployment::AppDeploymentRequest { unimplemented!() }
+//!
+//! let platform = KubernetesPlatform::from_properties(&BTreeMap::from([
+//!     ("namespace".to_owned(), "streams".to_owned()),
+//!     ("limits.memory".to_owned(), "1Gi".to_owned()),
+//! ]))?;
+//! let objects = render_app(&request(), &platform, &NoSecrets)?;
+//! println!("{}", objects.to_yaml()?);
+//! # Ok::<(), dataflow_deployer::Error>(())
+//! ```
+//!
+//! Module map: `keys` (property names), `formats` and `structured` (value parsing),
+//! `properties` (typed settings), `platform` (server settings), `context` (one app's inputs
+//! and names), `names` (naming rules), `metadata` (labels), `container`, `probes`,
+//! `resources`, `init`, `pod`, `service`, `workload` (the objects) and `yaml` (output).
+
+mod container;
+mod context;
+mod formats;
+mod init;
+mod keys;
+mod metadata;
+mod names;
+mod platform;
+mod pod;
+mod probes;
+mod properties;
+mod resources;
+mod service;
+mod structured;
+mod workload;
+mod yaml;
+
+use std::collections::BTreeMap;
+
+use dataflow_core::deployment::AppDeploymentRequest;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::Service;
+
+pub use platform::KubernetesPlatform;
+
+use crate::Result;
+
+/// Where the renderer reads the one Secret value it may need: the `credentials` of the Secret
+/// named by `probeCredentialsSecret`, used as the probes' HTTP Basic credentials.
+pub trait SecretSource {
+    /// The value of the `credentials` key of the Secret's `data`, as stored (base64, which is
+    /// what the `Authorization: Basic` header expects), or `None` if the Secret does not exist,
+    /// has no such key, or cannot be read.
+    fn probe_credentials(&self, secret_name: &str) -> Option<String>;
+}
+
+/// A [`SecretSource`] that has no Secrets: apps using `probeCredentialsSecret` fail to render
+/// with an error naming the property.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoSecrets;
+
+impl SecretSource for NoSecrets {
+    fn probe_credentials(&self, _secret_name: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Fixed Secrets, by name: each value is the Secret's `credentials` value.
+impl SecretSource for BTreeMap<String, String> {
+    fn probe_credentials(&self, secret_name: &str) -> Option<String> {
+        self.get(secret_name).cloned()
+    }
+}
+
+/// The objects of one app: its Service and its workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppObjects {
+    /// The app's Service, created first.
+    pub service: Service,
+    /// The app's Deployment or StatefulSet.
+    pub workload: Workload,
+}
+
+/// How an app runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Workload {
+    /// Apps without an instance index.
+    Deployment(Deployment),
+    /// Indexed apps (`spring.cloud.deployer.indexed=true`): each pod knows its index.
+    StatefulSet(StatefulSet),
+}
+
+impl Workload {
+    /// The workload's name (SCDF's deployment id, e.g. `mystream-log-v1`).
+    pub fn name(&self) -> &str {
+        let metadata = match self {
+            Self::Deployment(deployment) => &deployment.metadata,
+            Self::StatefulSet(stateful_set) => &stateful_set.metadata,
+        };
+        metadata.name.as_deref().unwrap_or_default()
+    }
+}
+
+impl AppObjects {
+    /// Multi-document YAML: the Service, then the workload, each starting with `---`.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Serialize`] if an object cannot be serialized (not expected).
+    pub fn to_yaml(&self) -> Result<String> {
+        let mut out = yaml::document(&self.service)?;
+        out.push_str(&match &self.workload {
+            Workload::Deployment(deployment) => yaml::document(deployment)?,
+            Workload::StatefulSet(stateful_set) => yaml::document(stateful_set)?,
+        });
+        Ok(out)
+    }
+}
+
+/// The objects of several apps (e.g. a whole stream) as one multi-document YAML text.
+///
+/// # Errors
+///
+/// As [`AppObjects::to_yaml`].
+pub fn to_multi_doc_yaml(apps: &[AppObjects]) -> Result<String> {
+    apps.iter().map(AppObjects::to_yaml).collect()
+}
+
+/// Renders one stream app: its Service and its Deployment or StatefulSet.
+///
+/// # Errors
+///
+/// [`crate::Error`] naming the property at fault when a per-app property is unknown or
+/// invalid, when properties conflict, when a required property is missing (TCP probe ports,
+/// COMMAND probe commands), when a derived name breaks Kubernetes' rules, when the resource is
+/// not a `docker:` image, or when the probe credentials Secret cannot be read.
+pub fn render_app(
+    request: &AppDeploymentRequest,
+    platform: &KubernetesPlatform,
+    secrets: &dyn SecretSource,
+) -> Result<AppObjects> {
+    let context = context::Context::new(request, &platform.settings, secrets)?;
+    let labels = metadata::Labels::new(&context)?;
+    let probes = probes::probes(&context)?;
+    let main = container::main_container(&context, &probes)?;
+    let service = service::service(&context, &labels)?;
+    let workload = workload::workload(&context, &labels, main)?;
+    Ok(AppObjects { service, workload })
+}

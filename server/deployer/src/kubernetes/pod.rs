@@ -1,0 +1,259 @@
+//! The pod spec (reference section 1.5).
+//!
+//! Deliberate departures from SCDF, all about emitting valid, minimal objects:
+//!
+//! * Empty lists and maps (tolerations, resources) are left out instead of rendered empty; the
+//!   API server treats both alike.
+//! * Duplicate image pull secrets are rendered once (SCDF repeats them, which server-side
+//!   apply rejects).
+//! * Volumes mounted only by init containers are kept (SCDF drops them, leaving an invalid pod).
+//! * A volume mount naming no volume, duplicate container names and a restart policy other than
+//!   `Always` (Deployments and StatefulSets allow no other) are errors here instead of at the
+//!   API server.
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::core::v1::{
+    Affinity, Container, LocalObjectReference, PodSpec, Toleration, Volume,
+};
+
+use super::context::Context;
+use super::init::{additional_containers, init_containers};
+use super::properties::Prop;
+use crate::{Error, Result};
+
+/// What the workload adds to the pod: the StatefulSet's own volume, init container and the
+/// volume claim template its containers may mount by name.
+#[derive(Debug, Default)]
+pub(crate) struct PodExtras {
+    pub(crate) volumes: Vec<Volume>,
+    pub(crate) init_container: Option<Container>,
+    pub(crate) claim_template: Option<String>,
+}
+
+pub(crate) fn pod_spec(
+    context: &Context<'_>,
+    main: Container,
+    extras: PodExtras,
+) -> Result<PodSpec> {
+    let PodExtras {
+        volumes: extra_volumes,
+        init_container,
+        claim_template,
+    } = extras;
+    let security_context = main.security_context.clone();
+    let additional = additional_containers(context, security_context.as_ref())?;
+    let mut init = init_containers(context, security_context.as_ref())?;
+    init.extend(init_container);
+
+    let mut names_taken: Vec<(&str, String)> =
+        vec![(main.name.as_str(), "the app's container".to_owned())];
+    for (container, key) in &additional {
+        names_taken.push((container.name.as_str(), format!("`{key}`")));
+    }
+    for container in &init {
+        names_taken.push((container.name.as_str(), "the init containers".to_owned()));
+    }
+    for (index, (name, source)) in names_taken.iter().enumerate() {
+        if let Some((_, earlier)) = names_taken[..index].iter().find(|(taken, _)| taken == name) {
+            return Err(Error::ConflictingProperties {
+                first: earlier.clone(),
+                second: source.clone(),
+                message: format!("both define a container named `{name}`"),
+            });
+        }
+    }
+
+    let restart_policy = context.pick(|settings| &settings.restart_policy);
+    if let Some(policy) = restart_policy.filter(|prop| prop.value != "Always") {
+        return Err(Error::invalid(
+            &policy.key,
+            format!(
+                "stream apps run as Deployments or StatefulSets, whose pods only support the \
+                 restart policy `Always`, not `{}`",
+                policy.value
+            ),
+        ));
+    }
+
+    let mut containers = vec![main];
+    containers.extend(additional.into_iter().map(|(container, _)| container));
+    let volumes = volumes(
+        context,
+        &containers,
+        &init,
+        extra_volumes,
+        claim_template.as_deref(),
+    )?;
+
+    Ok(PodSpec {
+        image_pull_secrets: Some(image_pull_secrets(context)).filter(|list| !list.is_empty()),
+        containers,
+        restart_policy: Some("Always".to_owned()),
+        termination_grace_period_seconds: context
+            .pick(|settings| &settings.termination_grace_period_seconds)
+            .map(|prop| prop.value),
+        node_selector: context
+            .pick(|settings| &settings.node_selector)
+            .map(|prop| prop.value.clone())
+            .filter(|map| !map.is_empty()),
+        tolerations: Some(tolerations(context)).filter(|list| !list.is_empty()),
+        host_network: context
+            .pick(|settings| &settings.host_network)
+            .filter(|prop| prop.value)
+            .map(|_| true),
+        service_account_name: context
+            .pick(|settings| &settings.deployment_service_account_name)
+            .map(|prop| prop.value.clone()),
+        security_context: context
+            .pick(|settings| &settings.pod_security_context)
+            .map(|prop| prop.value.clone()),
+        affinity: affinity(context),
+        init_containers: Some(init).filter(|list| !list.is_empty()),
+        share_process_namespace: context
+            .pick(|settings| &settings.share_process_namespace)
+            .map(|prop| prop.value),
+        priority_class_name: context
+            .pick(|settings| &settings.priority_class_name)
+            .map(|prop| prop.value.clone()),
+        volumes: Some(volumes).filter(|list| !list.is_empty()),
+        ..PodSpec::default()
+    })
+}
+
+/// `imagePullSecret` first, then the `imagePullSecrets` list (a non-empty per-app list
+/// replaces the server's); each name once.
+fn image_pull_secrets(context: &Context<'_>) -> Vec<LocalObjectReference> {
+    let single = context
+        .pick(|settings| &settings.image_pull_secret)
+        .map(|prop| prop.value.clone());
+    let list = context
+        .app
+        .image_pull_secrets
+        .as_ref()
+        .filter(|prop| !prop.value.is_empty())
+        .or(context.server.image_pull_secrets.as_ref())
+        .map(|prop| prop.value.clone())
+        .unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    single
+        .into_iter()
+        .chain(list)
+        .filter(|name| seen.insert(name.clone()))
+        .map(|name| LocalObjectReference { name })
+        .collect()
+}
+
+/// The app's tolerations, then the server's whose `key` the app does not use.
+fn tolerations(context: &Context<'_>) -> Vec<Toleration> {
+    let mut tolerations: Vec<Toleration> = Vec::new();
+    if let Some(app) = &context.app.tolerations {
+        tolerations.extend(app.value.iter().cloned());
+    }
+    if let Some(server) = &context.server.tolerations {
+        for toleration in &server.value {
+            if !tolerations.iter().any(|taken| taken.key == toleration.key) {
+                tolerations.push(toleration.clone());
+            }
+        }
+    }
+    tolerations
+}
+
+/// Node affinity, pod affinity and pod anti-affinity, each per-app else server.
+fn affinity(context: &Context<'_>) -> Option<Affinity> {
+    let affinity = Affinity {
+        node_affinity: context
+            .pick(|settings| &settings.node_affinity)
+            .map(|prop| prop.value.clone()),
+        pod_affinity: context
+            .pick(|settings| &settings.pod_affinity)
+            .map(|prop| prop.value.clone()),
+        pod_anti_affinity: context
+            .pick(|settings| &settings.pod_anti_affinity)
+            .map(|prop| prop.value.clone()),
+    };
+    (affinity != Affinity::default()).then_some(affinity)
+}
+
+/// The app's volumes, then the server's whose names the app does not use, then the
+/// workload's; only the volumes some container mounts are kept. Every mount must name a
+/// volume (or the StatefulSet's volume claim template).
+fn volumes(
+    context: &Context<'_>,
+    containers: &[Container],
+    init: &[Container],
+    extra_volumes: Vec<Volume>,
+    claim_template: Option<&str>,
+) -> Result<Vec<Volume>> {
+    let mut candidates: Vec<(Volume, String)> = Vec::new();
+    let sources = [&context.app.volumes, &context.server.volumes];
+    for list in sources.into_iter().flatten() {
+        for volume in &list.value {
+            if volume.name.trim().is_empty() {
+                return Err(Error::invalid(&list.key, "every volume needs a `name`"));
+            }
+            if !candidates
+                .iter()
+                .any(|(taken, _)| taken.name == volume.name)
+            {
+                candidates.push((volume.clone(), list.key.clone()));
+            }
+        }
+    }
+    for volume in extra_volumes {
+        if let Some((_, key)) = candidates
+            .iter()
+            .find(|(taken, _)| taken.name == volume.name)
+        {
+            return Err(Error::invalid(
+                key,
+                format!(
+                    "the volume name `{}` is reserved for the deployer's own volume",
+                    volume.name
+                ),
+            ));
+        }
+        candidates.push((volume, "the deployer".to_owned()));
+    }
+
+    let mounts: Vec<(&str, &str)> = containers
+        .iter()
+        .chain(init)
+        .flat_map(|container| {
+            container
+                .volume_mounts
+                .iter()
+                .flatten()
+                .map(move |mount| (mount.name.as_str(), container.name.as_str()))
+        })
+        .collect();
+    for (mount, container) in &mounts {
+        let known = candidates.iter().any(|(volume, _)| volume.name == *mount)
+            || claim_template == Some(*mount);
+        if !known {
+            return Err(Error::invalid(
+                &mount_key(context, container),
+                format!(
+                    "the container `{container}` mounts the volume `{mount}`, which no `volumes` \
+                     entry defines"
+                ),
+            ));
+        }
+    }
+    Ok(candidates
+        .into_iter()
+        .map(|(volume, _)| volume)
+        .filter(|volume| mounts.iter().any(|(mount, _)| *mount == volume.name))
+        .collect())
+}
+
+/// The property a container's mounts most likely came from, for error messages.
+fn mount_key(context: &Context<'_>, container: &str) -> String {
+    if container == context.deployment_id {
+        let mounts: Option<&Prop<_>> = context.pick(|settings| &settings.volume_mounts);
+        mounts.map_or_else(|| Context::app_key("volumeMounts"), |prop| prop.key.clone())
+    } else {
+        format!("volumeMounts of the container `{container}`")
+    }
+}
