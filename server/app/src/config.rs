@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 /// The commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Run the server (the default).
     Serve,
@@ -35,6 +35,23 @@ pub enum Command {
     Migrate,
     /// Print the effective configuration, secrets redacted, as DATAFLOW_* variables.
     PrintConfig,
+    /// Print the Kubernetes objects a stream would be deployed as (multi-document YAML), using
+    /// the configured database's app registry; touches no cluster.
+    RenderStream(RenderStream),
+}
+
+/// `render-stream`: what to render.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct RenderStream {
+    /// The stream definition, e.g. 'ticktock = time | log'.
+    #[arg(long)]
+    pub definition: String,
+    /// The stream's name, when the definition has no 'name =' prefix.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Deployment properties in SCDF's comma form: 'deployer.log.count=3,app.time.x=y'.
+    #[arg(long)]
+    pub properties: Option<String>,
 }
 
 /// Everything the server is configured with.
@@ -102,6 +119,43 @@ pub struct Config {
         global = true
     )]
     pub fetch_timeout_seconds: u64,
+    /// A property every stream app receives, lowest precedence (SCDF's
+    /// spring.cloud.dataflow.application-properties.stream.*), e.g.
+    /// spring.cloud.stream.kafka.binder.brokers=kafka:9092. Repeatable; in the variable, one
+    /// KEY=VALUE per line.
+    #[arg(
+        long = "stream-app-property",
+        env = "DATAFLOW_STREAM_APP_PROPERTIES",
+        value_name = "KEY=VALUE",
+        value_parser = parse_key_value,
+        value_delimiter = '\n',
+        hide_env_values = true,
+        global = true
+    )]
+    pub stream_app_properties: Vec<(String, String)>,
+    /// A Kubernetes platform setting, as SCDF's
+    /// spring.cloud.skipper.server.platform.kubernetes.accounts.default.<KEY>, e.g.
+    /// namespace=streams or imagePullPolicy=Always. Repeatable; in the variable, one KEY=VALUE
+    /// per line.
+    #[arg(
+        long = "kubernetes-setting",
+        env = "DATAFLOW_KUBERNETES_SETTINGS",
+        value_name = "KEY=VALUE",
+        value_parser = parse_key_value,
+        value_delimiter = '\n',
+        hide_env_values = true,
+        global = true
+    )]
+    pub kubernetes_settings: Vec<(String, String)>,
+}
+
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.trim().to_owned()))
+        }
+        _ => Err(format!("expected KEY=VALUE, got '{s}'")),
+    }
 }
 
 fn parse_secret(s: &str) -> Result<SecretString, String> {
@@ -167,6 +221,14 @@ impl Config {
                 "DATAFLOW_FETCH_TIMEOUT_SECONDS={}",
                 self.fetch_timeout_seconds
             ),
+            format!(
+                "DATAFLOW_STREAM_APP_PROPERTIES={}",
+                masked_lines(&self.stream_app_properties)
+            ),
+            format!(
+                "DATAFLOW_KUBERNETES_SETTINGS={}",
+                masked_lines(&self.kubernetes_settings)
+            ),
         ]
         .join("\n")
     }
@@ -195,8 +257,29 @@ impl fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("max_request_bytes", &self.max_request_bytes)
             .field("fetch_timeout_seconds", &self.fetch_timeout_seconds)
+            .field(
+                "stream_app_properties",
+                &masked_lines(&self.stream_app_properties),
+            )
+            .field(
+                "kubernetes_settings",
+                &masked_lines(&self.kubernetes_settings),
+            )
             .finish()
     }
+}
+
+/// `KEY=VALUE` pairs as the lines of a variable's value (quoted, so the lines stay one
+/// variable), sensitive values masked.
+fn masked_lines(pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={}", dataflow_core::sanitize::mask_value(key, value)))
+        .collect();
+    format!("'{}'", lines.join("\n"))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ pub mod service;
 pub mod state;
 pub mod telemetry;
 
-use config::{Command, Config};
+use config::{Command, Config, RenderStream};
 use state::AppState;
 
 /// Runs `command` with `config`.
@@ -31,6 +31,11 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(config).await,
+        Command::RenderStream(args) => {
+            let yaml = render_stream(&config, &args).await?;
+            print!("{yaml}");
+            Ok(())
+        }
     }
 }
 
@@ -59,13 +64,54 @@ async fn open_store(config: &Config) -> anyhow::Result<std::sync::Arc<dyn datafl
     Ok(store)
 }
 
+/// The stream deployment service the configuration describes.
+fn deployments(
+    config: &Config,
+    store: std::sync::Arc<dyn dataflow_store::Store>,
+) -> anyhow::Result<service::deployments::Deployments> {
+    let settings = config.kubernetes_settings.iter().cloned().collect();
+    let platform = dataflow_deployer::kubernetes::KubernetesPlatform::from_properties(&settings)
+        .context("invalid Kubernetes platform setting (--kubernetes-setting)")?;
+    let app_properties = config.stream_app_properties.iter().cloned().collect();
+    Ok(service::deployments::Deployments::new(
+        store,
+        platform,
+        app_properties,
+    ))
+}
+
+/// `render-stream`: the manifests of a stream that need not be stored, from the configured
+/// database's registry.
+async fn render_stream(config: &Config, args: &RenderStream) -> anyhow::Result<String> {
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None => dataflow_dsl::stream::parse_stream(&args.definition)
+            .ok()
+            .and_then(|definition| definition.name)
+            .context(
+                "the stream needs a name: give --name or start the definition with 'name = '",
+            )?,
+    };
+    let properties = match &args.properties {
+        Some(text) => dataflow_core::planning::parse_comma_properties(text)?,
+        None => std::collections::BTreeMap::new(),
+    };
+    let store = open_store(config).await?;
+    let deployments = deployments(config, store)?;
+    Ok(deployments
+        .manifest(&name, &args.definition, &properties)
+        .await?)
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
+    let deployments = deployments(&config, store.clone())?;
     let state = AppState::new(
         store,
         config.max_request_bytes,
         Duration::from_secs(config.fetch_timeout_seconds),
-    )?;
+    )?
+    .with_deployments(deployments);
     let addr = config.listen_addr();
     let listener = TcpListener::bind(addr)
         .await

@@ -12,6 +12,7 @@ pub mod page;
 pub mod planning;
 pub mod sanitize;
 pub mod stream;
+pub mod stream_definition;
 pub mod uri;
 
 pub use error::{Code, Error, ErrorClass, Result};

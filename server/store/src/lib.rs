@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use dataflow_core::app::{AppQuery, AppRegistration, AppType, NewAppRegistration};
 use dataflow_core::page::Page;
+use dataflow_core::stream_definition::{StreamDefinitionRecord, StreamQuery};
 use secrecy::{ExposeSecret, SecretString};
 
 mod error;
@@ -85,6 +86,32 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Removes every registration; returns how many.
     async fn delete_all_apps(&self) -> Result<u64>;
+
+    /// Saves a new stream definition; [`Error::Conflict`] if a stream of that name (ignoring
+    /// case) exists.
+    async fn create_stream(&self, stream: &StreamDefinitionRecord) -> Result<()>;
+
+    /// One stream definition, by name ignoring case.
+    async fn find_stream(&self, name: &str) -> Result<Option<StreamDefinitionRecord>>;
+
+    /// One page of stream definitions matching `query`, and how many match in all.
+    async fn find_streams(&self, query: &StreamQuery) -> Result<Page<StreamDefinitionRecord>>;
+
+    /// At most `limit` streams reading from the destinations of the stream named `stream`: those
+    /// whose source destination is `stream` or starts with `stream.` (its taps), compared
+    /// case-sensitively as brokers compare destinations; by name.
+    async fn streams_reading_from(
+        &self,
+        stream: &str,
+        limit: u32,
+    ) -> Result<Vec<StreamDefinitionRecord>>;
+
+    /// Removes one stream definition (by name ignoring case); [`Error::NotFound`] if there is
+    /// none.
+    async fn delete_stream(&self, name: &str) -> Result<()>;
+
+    /// Removes every stream definition; returns how many.
+    async fn delete_all_streams(&self) -> Result<u64>;
 }
 
 /// How to reach the database, beside its URL.

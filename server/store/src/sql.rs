@@ -5,7 +5,8 @@
 //! bounds on every function; the macro keeps the body plain sqlx code.)
 
 use dataflow_core::app::{AppName, AppRegistration, AppSort};
-use dataflow_core::page::Direction;
+use dataflow_core::page::{Direction, SortOrder};
+use dataflow_core::stream_definition::{StreamDefinitionRecord, StreamSort};
 
 use crate::error::Error;
 
@@ -51,7 +52,7 @@ impl TryFrom<AppRow> for AppRegistration {
 
 /// The `ORDER BY` clause for a list: the requested keys, then the natural order
 /// (type, name, version), then `id` so that pages never overlap.
-pub(crate) fn order_by(sort: &[dataflow_core::page::SortOrder<AppSort>]) -> String {
+pub(crate) fn order_by(sort: &[SortOrder<AppSort>]) -> String {
     let mut keys: Vec<String> = sort
         .iter()
         .map(|order| {
@@ -62,15 +63,81 @@ pub(crate) fn order_by(sort: &[dataflow_core::page::SortOrder<AppSort>]) -> Stri
                 AppSort::Uri => "uri",
                 AppSort::DefaultVersion => "default_version",
             };
-            let direction = match order.direction {
-                Direction::Asc => "ASC",
-                Direction::Desc => "DESC",
-            };
-            format!("{column} {direction}")
+            format!("{column} {}", direction(order.direction))
         })
         .collect();
     keys.extend(["app_type ASC", "name ASC", "version ASC", "id ASC"].map(str::to_owned));
     format!(" ORDER BY {}", keys.join(", "))
+}
+
+/// The columns of [`StreamRow`], in order.
+pub(crate) const STREAM_COLUMNS: &str =
+    "name, dsl_text, original_dsl_text, description, source_destination";
+
+/// A row of `stream_definitions`.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct StreamRow {
+    name: String,
+    dsl_text: String,
+    original_dsl_text: String,
+    description: String,
+    /// Read as bytes: sqlx reads MariaDB's binary-collated (`utf8mb4_bin`) text as `VARBINARY`,
+    /// which it refuses to decode as a `String`.
+    source_destination: Option<Vec<u8>>,
+}
+
+impl TryFrom<StreamRow> for StreamDefinitionRecord {
+    type Error = Error;
+
+    fn try_from(row: StreamRow) -> Result<Self, Error> {
+        let source_destination = row
+            .source_destination
+            .map(String::from_utf8)
+            .transpose()
+            .map_err(|e| Error::Corrupt {
+                table: "stream_definitions",
+                reason: format!("source_destination of '{}' is not UTF-8: {e}", row.name),
+            })?;
+        Ok(Self {
+            name: row.name,
+            dsl_text: row.dsl_text,
+            original_dsl_text: row.original_dsl_text,
+            description: row.description,
+            source_destination,
+        })
+    }
+}
+
+/// The `ORDER BY` clause for a stream list: the requested keys, then the name (unique).
+pub(crate) fn stream_order_by(sort: &[SortOrder<StreamSort>]) -> String {
+    let mut keys: Vec<String> = sort
+        .iter()
+        .map(|order| {
+            let column = match order.property {
+                StreamSort::Name => "name",
+                StreamSort::DslText => "dsl_text",
+                StreamSort::Description => "description",
+            };
+            format!("{column} {}", direction(order.direction))
+        })
+        .collect();
+    keys.push("name ASC".to_owned());
+    format!(" ORDER BY {}", keys.join(", "))
+}
+
+const fn direction(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Asc => "ASC",
+        Direction::Desc => "DESC",
+    }
+}
+
+/// The bounds of the text range holding exactly the strings that start with `<stream>.`:
+/// from `<stream>.` (included) to `<stream>/` (excluded), `/` being the character after `.`.
+/// A range, unlike `LIKE`, needs no escaping of `_` in stream names, compares byte for byte on
+/// both databases, and is an index range scan on both.
+pub(crate) fn tap_range(stream: &str) -> (String, String) {
+    (format!("{stream}."), format!("{stream}/"))
 }
 
 /// `text` as a `LIKE` pattern matching it anywhere, with `!` as the escape character.
@@ -379,6 +446,119 @@ macro_rules! impl_store {
                 let done = sqlx::query("DELETE FROM app_registration").execute(&self.pool).await?;
                 Ok(done.rows_affected())
             }
+
+            async fn create_stream(
+                &self,
+                stream: &dataflow_core::stream_definition::StreamDefinitionRecord,
+            ) -> $crate::Result<()> {
+                let _guard = self.lock_writes().await;
+                sqlx::query(&format!(
+                    "INSERT INTO stream_definitions ({}) VALUES (?, ?, ?, ?, ?)",
+                    $crate::sql::STREAM_COLUMNS
+                ))
+                .bind(stream.name.as_str())
+                .bind(stream.dsl_text.as_str())
+                .bind(stream.original_dsl_text.as_str())
+                .bind(stream.description.as_str())
+                .bind(stream.source_destination.as_deref())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn find_stream(
+                &self,
+                name: &str,
+            ) -> $crate::Result<Option<dataflow_core::stream_definition::StreamDefinitionRecord>>
+            {
+                let row: Option<$crate::sql::StreamRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM stream_definitions WHERE name = ?",
+                    $crate::sql::STREAM_COLUMNS
+                ))
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn find_streams(
+                &self,
+                query: &dataflow_core::stream_definition::StreamQuery,
+            ) -> $crate::Result<
+                dataflow_core::page::Page<dataflow_core::stream_definition::StreamDefinitionRecord>,
+            > {
+                let filter = |qb: &mut sqlx::QueryBuilder<'_, $db>| {
+                    if let Some(search) = &query.search {
+                        qb.push(" WHERE LOWER(name) LIKE ")
+                            .push_bind($crate::sql::contains_pattern(search))
+                            .push(" ESCAPE '!'");
+                    }
+                };
+                let mut count =
+                    sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM stream_definitions");
+                filter(&mut count);
+                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+                let mut select = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {} FROM stream_definitions",
+                    $crate::sql::STREAM_COLUMNS
+                ));
+                filter(&mut select);
+                select.push($crate::sql::stream_order_by(&query.page.sort));
+                let offset = i64::try_from(query.page.offset()).unwrap_or(i64::MAX);
+                select
+                    .push(" LIMIT ")
+                    .push_bind(i64::from(query.page.size))
+                    .push(" OFFSET ")
+                    .push_bind(offset);
+                let rows: Vec<$crate::sql::StreamRow> =
+                    select.build_query_as().fetch_all(&self.pool).await?;
+                let items = rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
+                Ok(dataflow_core::page::Page { items, total: u64::try_from(total).unwrap_or(0) })
+            }
+
+            async fn streams_reading_from(
+                &self,
+                stream: &str,
+                limit: u32,
+            ) -> $crate::Result<Vec<dataflow_core::stream_definition::StreamDefinitionRecord>>
+            {
+                let (from, to) = $crate::sql::tap_range(stream);
+                let rows: Vec<$crate::sql::StreamRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM stream_definitions \
+                     WHERE source_destination = ? \
+                        OR (source_destination >= ? AND source_destination < ?) \
+                     ORDER BY name LIMIT ?",
+                    $crate::sql::STREAM_COLUMNS
+                ))
+                .bind(stream)
+                .bind(from)
+                .bind(to)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn delete_stream(&self, name: &str) -> $crate::Result<()> {
+                let _guard = self.lock_writes().await;
+                let done = sqlx::query("DELETE FROM stream_definitions WHERE name = ?")
+                    .bind(name)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::Error::NotFound(format!("stream {name}")));
+                }
+                Ok(())
+            }
+
+            async fn delete_all_streams(&self) -> $crate::Result<u64> {
+                let _guard = self.lock_writes().await;
+                let done = sqlx::query("DELETE FROM stream_definitions")
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
         }
     };
 }
@@ -388,11 +568,45 @@ pub(crate) use impl_store;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dataflow_core::page::SortOrder;
 
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(contains_pattern("Brake_50%!"), "%brake!_50!%!!%");
+    }
+
+    #[test]
+    fn tap_ranges_hold_exactly_the_dotted_prefix() {
+        let (from, to) = tap_range("my_stream");
+        for inside in [
+            "my_stream.",
+            "my_stream.http",
+            "my_stream.a.b",
+            "my_stream.~",
+        ] {
+            assert!(from.as_str() <= inside && inside < to.as_str(), "{inside}");
+        }
+        for outside in [
+            "my_stream",
+            "my_stream-2.x",
+            "my_stream/x",
+            "my_streamx.y",
+            "myXstream.a",
+        ] {
+            assert!(
+                !(from.as_str() <= outside && outside < to.as_str()),
+                "{outside}"
+            );
+        }
+    }
+
+    #[test]
+    fn stream_order_ends_with_the_name() {
+        assert_eq!(stream_order_by(&[]), " ORDER BY name ASC");
+        let desc = [SortOrder {
+            property: StreamSort::DslText,
+            direction: Direction::Desc,
+        }];
+        assert_eq!(stream_order_by(&desc), " ORDER BY dsl_text DESC, name ASC");
     }
 
     #[test]

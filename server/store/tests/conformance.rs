@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use dataflow_core::app::{AppName, AppQuery, AppSort, AppType, NewAppRegistration};
 use dataflow_core::page::{Direction, PageRequest, SortOrder};
+use dataflow_core::stream_definition::{StreamDefinitionRecord, StreamQuery, StreamSort};
 use dataflow_store::{ConflictPolicy, Error, Store, testing};
 
 fn app(app_type: AppType, name: &str, version: &str) -> NewAppRegistration {
@@ -465,6 +466,225 @@ async fn ping_answers(store: Arc<dyn Store>) {
     assert!(["sqlite", "mariadb"].contains(&store.dialect()));
 }
 
+fn stream(name: &str, dsl: &str) -> StreamDefinitionRecord {
+    StreamDefinitionRecord {
+        name: name.to_owned(),
+        dsl_text: dsl.to_owned(),
+        original_dsl_text: dsl.to_owned(),
+        description: String::new(),
+        source_destination: dsl
+            .strip_prefix(':')
+            .and_then(|rest| rest.split([' ', '>']).next())
+            .map(str::to_owned),
+    }
+}
+
+fn names(streams: &[StreamDefinitionRecord]) -> Vec<&str> {
+    streams.iter().map(|s| s.name.as_str()).collect()
+}
+
+fn streams_query(
+    search: Option<&str>,
+    page: u32,
+    size: u32,
+    sort: &[(StreamSort, Direction)],
+) -> StreamQuery {
+    StreamQuery {
+        search: search.map(str::to_owned),
+        page: PageRequest {
+            page,
+            size,
+            sort: sort
+                .iter()
+                .map(|&(property, direction)| SortOrder {
+                    property,
+                    direction,
+                })
+                .collect(),
+        },
+    }
+}
+
+async fn streams_are_created_once_ignoring_case(store: Arc<dyn Store>) {
+    let mut truck = stream(
+        "truck-performance",
+        "trucks | brake-temperature | brake-log",
+    );
+    truck.description = "The workshop's stream".to_owned();
+    truck.original_dsl_text = "trucks |   brake-temperature | brake-log".to_owned();
+    store.create_stream(&truck).await.unwrap();
+
+    let found = store.find_stream("TRUCK-Performance").await.unwrap();
+    assert_eq!(found.as_ref(), Some(&truck), "every column round-trips");
+    assert!(store.find_stream("truck").await.unwrap().is_none());
+
+    let mut again = stream("Truck-Performance", "time | log");
+    again.description = "another".to_owned();
+    let err = store.create_stream(&again).await.unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    assert_eq!(
+        store.find_stream("truck-performance").await.unwrap(),
+        Some(truck),
+        "the existing stream is left alone"
+    );
+}
+
+async fn stream_lists_search_page_and_sort(store: Arc<dyn Store>) {
+    for i in 0..25 {
+        let mut s = stream(&format!("s{i:02}"), &format!("time --n={} | log", 24 - i));
+        s.description = format!("d{}", i % 3);
+        store.create_stream(&s).await.unwrap();
+    }
+    // ('_' against a letter sorts differently on the two databases, see above; a digit does not.)
+    for name in ["My_Stream", "my0stream"] {
+        store
+            .create_stream(&stream(name, "time | log"))
+            .await
+            .unwrap();
+    }
+
+    let first = store.find_streams(&StreamQuery::default()).await.unwrap();
+    assert_eq!(first.total, 27);
+    assert_eq!(first.items.len(), 20, "default page size");
+    assert_eq!(
+        names(&first.items)[..3],
+        ["my0stream", "My_Stream", "s00"],
+        "by name, ignoring case"
+    );
+
+    let last = store
+        .find_streams(&streams_query(None, 1, 20, &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&last.items),
+        ["s18", "s19", "s20", "s21", "s22", "s23", "s24"]
+    );
+    let beyond = store
+        .find_streams(&streams_query(None, 5, 20, &[]))
+        .await
+        .unwrap();
+    assert!(beyond.items.is_empty());
+    assert_eq!(beyond.total, 27);
+
+    // Search is a case-insensitive substring; '_' is literal, not a wildcard.
+    let search = store
+        .find_streams(&streams_query(Some("MY_"), 0, 20, &[]))
+        .await
+        .unwrap();
+    assert_eq!((names(&search.items), search.total), (vec!["My_Stream"], 1));
+    let search = store
+        .find_streams(&streams_query(Some("s1"), 0, 4, &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        (names(&search.items), search.total),
+        (vec!["s10", "s11", "s12", "s13"], 10)
+    );
+
+    let desc = store
+        .find_streams(&streams_query(
+            None,
+            0,
+            2,
+            &[(StreamSort::Name, Direction::Desc)],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(names(&desc.items), ["s24", "s23"]);
+    // Ties on the requested key are broken by name.
+    let by_description = store
+        .find_streams(&streams_query(
+            Some("s"),
+            0,
+            3,
+            &[(StreamSort::Description, Direction::Desc)],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(names(&by_description.items), ["s02", "s05", "s08"]);
+    let by_dsl = store
+        .find_streams(&streams_query(
+            Some("s"),
+            0,
+            2,
+            &[(StreamSort::DslText, Direction::Asc)],
+        ))
+        .await
+        .unwrap();
+    // "time --n=0 | log" < "time --n=1 | log" < "time --n=10 | log" …
+    assert_eq!(names(&by_dsl.items), ["s24", "s23"]);
+}
+
+async fn taps_are_found_by_source_destination(store: Arc<dyn Store>) {
+    for (name, dsl) in [
+        ("my_stream", "http | log"),
+        ("tap1", ":my_stream.http > log"),
+        ("tap2", ":my_stream.log --group=g > file"),
+        ("plain", ":my_stream > log"),
+        ("sibling", ":my_stream-2.http > log"),
+        ("wildcard", ":myXstream.http > log"),
+        ("other-case", ":My_Stream.http > log"),
+        ("deeper", ":tap1.log > log"),
+        ("none", "time | log"),
+    ] {
+        store.create_stream(&stream(name, dsl)).await.unwrap();
+    }
+    assert_eq!(
+        store
+            .find_stream("tap2")
+            .await
+            .unwrap()
+            .unwrap()
+            .source_destination
+            .as_deref(),
+        Some("my_stream.log")
+    );
+    let taps = store.streams_reading_from("my_stream", 100).await.unwrap();
+    assert_eq!(names(&taps), ["plain", "tap1", "tap2"]);
+    let bounded = store.streams_reading_from("my_stream", 2).await.unwrap();
+    assert_eq!(names(&bounded), ["plain", "tap1"]);
+    assert_eq!(
+        names(&store.streams_reading_from("tap1", 100).await.unwrap()),
+        ["deeper"]
+    );
+    assert!(
+        store
+            .streams_reading_from("none", 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn streams_are_deleted(store: Arc<dyn Store>) {
+    for name in ["a", "b", "c"] {
+        store
+            .create_stream(&stream(name, "time | log"))
+            .await
+            .unwrap();
+    }
+    store.delete_stream("B").await.unwrap();
+    assert!(store.find_stream("b").await.unwrap().is_none());
+    let err = store.delete_stream("b").await.unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    // The name is free again.
+    store
+        .create_stream(&stream("b", "time | log"))
+        .await
+        .unwrap();
+    assert_eq!(store.delete_all_streams().await.unwrap(), 3);
+    assert_eq!(
+        store
+            .find_streams(&StreamQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(store.delete_all_streams().await.unwrap(), 0);
+}
+
 /// Declares one SQLite test and one MariaDB test per story.
 macro_rules! conformance {
     ($($story:ident),* $(,)?) => {
@@ -502,6 +722,10 @@ conformance!(
     versions_are_listed_per_app,
     large_batches_are_written_whole,
     ping_answers,
+    streams_are_created_once_ignoring_case,
+    stream_lists_search_page_and_sort,
+    taps_are_found_by_source_destination,
+    streams_are_deleted,
 );
 
 #[tokio::test]

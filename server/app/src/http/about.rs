@@ -31,8 +31,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/metrics", get(metrics))
 }
 
-/// The link relations of the resources this server serves today; more arrive with streams,
-/// tasks and the dashboard.
+/// The link relations of the resources this server serves today, named as SCDF names them;
+/// more arrive with stream deployments, the runtime, tasks and the dashboard.
 async fn root(BaseUrl(base): BaseUrl) -> Response {
     let links = BTreeMap::from([
         ("about".to_owned(), Link::new(format!("{base}/about"))),
@@ -44,6 +44,18 @@ async fn root(BaseUrl(base): BaseUrl) -> Response {
         (
             "completions/task".to_owned(),
             Link::templated(format!("{base}/completions/task{{?start,detailLevel}}")),
+        ),
+        (
+            "streams/definitions".to_owned(),
+            Link::new(format!("{base}/streams/definitions")),
+        ),
+        (
+            "streams/definitions/definition".to_owned(),
+            Link::templated(format!("{base}/streams/definitions/{{name}}")),
+        ),
+        (
+            "streams/validation".to_owned(),
+            Link::templated(format!("{base}/streams/validation/{{name}}")),
         ),
     ]);
     (
@@ -81,7 +93,7 @@ async fn about(BaseUrl(base): BaseUrl) -> Response {
     let body = AboutResource {
         feature_info: FeatureInfo {
             analytics_enabled: false,
-            streams_enabled: false,
+            streams_enabled: true,
             tasks_enabled: false,
             schedules_enabled: false,
             monitoring_dashboard_type: "NONE".to_owned(),

@@ -90,47 +90,92 @@ impl<S: Send + Sync> FromRequest<S> for Params {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let mut params = Self::parse(request.uri().query().unwrap_or(""));
-        let form = is_form(request.headers());
-        let content_type = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        Code::PayloadTooLarge,
-                        "The request body is larger than the server accepts \
-                     (see --max-request-bytes / DATAFLOW_MAX_REQUEST_BYTES)",
-                    )
-                } else {
-                    ApiError::new(
-                        Code::MalformedBody,
-                        format!("The request body could not be read: {rejection}"),
-                    )
-                }
-            })?;
-        if body.is_empty() {
-            return Ok(params);
-        }
-        if !form {
-            return Err(ApiError::new(
-                Code::UnsupportedMediaType,
-                format!(
-                    "This endpoint reads parameters from the query string or from an \
-                     application/x-www-form-urlencoded body, not from {}",
-                    content_type
-                        .as_deref()
-                        .unwrap_or("a body without Content-Type")
-                ),
-            ));
-        }
-        params.0.extend(form_urlencoded::parse(&body).into_owned());
-        Ok(params)
+        Ok(read_params(request, state, false).await?.params)
     }
+}
+
+/// Request parameters as [`Params`] reads them, or, for the endpoints that take one beside their
+/// parameters (`POST /streams/definitions` with deployment properties), a JSON body, left for
+/// the handler to read; the parameters then come from the query string only.
+#[derive(Debug)]
+pub struct ParamsWithJson {
+    /// The parameters.
+    pub params: Params,
+    /// The JSON body (`application/json` or `…+json`), if one was sent.
+    pub json: Option<Bytes>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for ParamsWithJson {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        read_params(request, state, true).await
+    }
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || v.ends_with("+json"))
+}
+
+async fn read_params<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    accept_json: bool,
+) -> Result<ParamsWithJson, ApiError> {
+    let mut params = Params::parse(request.uri().query().unwrap_or(""));
+    let form = is_form(request.headers());
+    let content_type = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    Code::PayloadTooLarge,
+                    "The request body is larger than the server accepts \
+                 (see --max-request-bytes / DATAFLOW_MAX_REQUEST_BYTES)",
+                )
+            } else {
+                ApiError::new(
+                    Code::MalformedBody,
+                    format!("The request body could not be read: {rejection}"),
+                )
+            }
+        })?;
+    if body.is_empty() {
+        return Ok(ParamsWithJson { params, json: None });
+    }
+    if accept_json && is_json(content_type.as_deref()) {
+        return Ok(ParamsWithJson {
+            params,
+            json: Some(body),
+        });
+    }
+    if !form {
+        let expected = if accept_json {
+            "an application/x-www-form-urlencoded or application/json body"
+        } else {
+            "an application/x-www-form-urlencoded body"
+        };
+        return Err(ApiError::new(
+            Code::UnsupportedMediaType,
+            format!(
+                "This endpoint reads parameters from the query string or from {expected}, \
+                 not from {}",
+                content_type
+                    .as_deref()
+                    .unwrap_or("a body without Content-Type")
+            ),
+        ));
+    }
+    params.0.extend(form_urlencoded::parse(&body).into_owned());
+    Ok(ParamsWithJson { params, json: None })
 }
 
 /// The server's externally visible base URL (`http://host:port`, no trailing slash), from the

@@ -14,8 +14,10 @@ use crate::state::AppState;
 mod about;
 mod apps;
 mod completions;
+mod deployments;
 pub mod error;
 pub mod extract;
+mod streams;
 mod tools;
 
 use extract::Params;
@@ -27,6 +29,8 @@ pub fn router(state: AppState) -> Router {
         .merge(about::routes())
         .merge(apps::routes())
         .merge(completions::routes())
+        .merge(deployments::routes())
+        .merge(streams::routes())
         .merge(tools::routes())
         // Runs after routing, so the metrics see the matched route template.
         .route_layer(axum::middleware::from_fn_with_state(

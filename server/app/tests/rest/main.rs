@@ -1,10 +1,34 @@
-//! REST tests: the real router, in-process, over a real store. The registry stories run on
-//! SQLite and on MariaDB (`mariadb_*`, run by `scripts/test.sh`).
+//! REST tests: the real router, in-process, over a real store. The registry and stream stories
+//! run on SQLite and on MariaDB (`mariadb_*`, run by `scripts/test.sh`).
+
+/// Declares one SQLite test and one MariaDB test per story (an `async fn(Api)` of the module).
+macro_rules! on_both_databases {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    super::$story(super::Api::sqlite().await).await;
+                }
+            )*
+        }
+        mod mariadb_rest {
+            $(
+                #[tokio::test]
+                #[ignore = "needs MariaDB (DATAFLOW_TEST_MARIADB_URL)"]
+                async fn $story() {
+                    super::$story(super::Api::mariadb().await).await;
+                }
+            )*
+        }
+    };
+}
 
 mod completions;
 mod errors;
 mod registry;
 mod server;
+mod streams;
 mod tools;
 
 use std::time::Duration;

@@ -314,29 +314,6 @@ async fn import_rejects_bad_lines_and_writes_nothing(api: Api) {
     assert!(invalid[0].as_str().unwrap().starts_with("line 2: "));
 }
 
-/// Declares one SQLite test and one MariaDB test per story.
-macro_rules! on_both_databases {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    super::$story(super::Api::sqlite().await).await;
-                }
-            )*
-        }
-        mod mariadb_rest {
-            $(
-                #[tokio::test]
-                #[ignore = "needs MariaDB (DATAFLOW_TEST_MARIADB_URL)"]
-                async fn $story() {
-                    super::$story(super::Api::mariadb().await).await;
-                }
-            )*
-        }
-    };
-}
-
 on_both_databases!(
     workshop_bulk_import_comes_back_exactly,
     single_registration_conflicts_and_force,

@@ -24,6 +24,15 @@ async fn root_links_what_exists() {
                 "completions/task": {
                     "href": "http://localhost:9393/completions/task{?start,detailLevel}",
                     "templated": true
+                },
+                "streams/definitions": { "href": "http://localhost:9393/streams/definitions" },
+                "streams/definitions/definition": {
+                    "href": "http://localhost:9393/streams/definitions/{name}",
+                    "templated": true
+                },
+                "streams/validation": {
+                    "href": "http://localhost:9393/streams/validation/{name}",
+                    "templated": true
                 }
             },
             "api.revision": 14
@@ -38,8 +47,8 @@ async fn about_has_scdfs_shape() {
     assert_eq!(about.status, StatusCode::OK);
     let j = &about.json;
     assert_eq!(
-        j["featureInfo"]["streamsEnabled"], false,
-        "streams arrive with their issue"
+        j["featureInfo"]["streamsEnabled"], true,
+        "stream definitions are served"
     );
     assert_eq!(
         j["versionInfo"]["implementation"]["name"],
