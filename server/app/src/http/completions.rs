@@ -8,7 +8,7 @@ use axum::routing::get;
 use dataflow_api::completion::{CompletionProposal, CompletionProposalsResource};
 use dataflow_api::hal::SelfLinks;
 use dataflow_core::Code;
-use dataflow_core::completion::{KnownDestination, Proposal, complete_stream, complete_task};
+use dataflow_core::completion::{Proposal, complete_stream, complete_task};
 
 use super::error::{ApiError, hal_json};
 use super::extract::{BaseUrl, Params};
@@ -63,7 +63,7 @@ async fn stream(
 ) -> Result<Response, ApiError> {
     let (start, detail) = read(&params)?;
     let catalog = state.registry.catalog().await?;
-    let destinations = known_destinations(&state).await?;
+    let destinations = state.streams.known_destinations().await?;
     let proposals = complete_stream(&start, detail, &catalog, &destinations);
     Ok(respond(proposals, format!("{base}/completions/stream")))
 }
@@ -77,13 +77,4 @@ async fn task(
     let catalog = state.registry.catalog().await?;
     let proposals = complete_task(&start, detail, &catalog);
     Ok(respond(proposals, format!("{base}/completions/task")))
-}
-
-/// Taps and named destinations of the stored streams.
-#[expect(
-    clippy::unused_async,
-    reason = "reads the stored streams once they exist"
-)]
-async fn known_destinations(_state: &AppState) -> Result<Vec<KnownDestination>, ApiError> {
-    Ok(Vec::new())
 }

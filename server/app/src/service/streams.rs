@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use dataflow_core::Code;
 use dataflow_core::app::AppRegistration;
+use dataflow_core::completion::KnownDestination;
 use dataflow_core::page::Page;
-use dataflow_core::stream::{StreamApp, stream_apps};
+use dataflow_core::page::{MAX_PAGE_SIZE, PageRequest};
+use dataflow_core::stream::{StreamApp, known_destinations, stream_apps};
 use dataflow_core::stream_definition::{
     MAX_DESTINATION_NAME_LEN, MAX_STREAM_NAME_LEN, StreamDefinitionRecord, StreamQuery,
 };
 use dataflow_core::uri::AppUri;
-use dataflow_dsl::stream::parse_stream_named;
+use dataflow_dsl::stream::{StreamDefinition, parse_stream, parse_stream_named};
 use dataflow_store::Store;
 use tracing::{info, instrument, warn};
 
@@ -183,6 +185,32 @@ impl Streams {
     /// One page of streams.
     pub async fn list(&self, query: &StreamQuery) -> AppResult<Page<StreamDefinitionRecord>> {
         Ok(self.store.find_streams(query).await?)
+    }
+
+    /// What a `:` in a stream definition may be completed with: taps of the stored streams'
+    /// apps and the named destinations they use. Reads the first [`MAX_PAGE_SIZE`] streams by
+    /// name (one bounded query); a stored definition that no longer parses is skipped.
+    pub async fn known_destinations(&self) -> AppResult<Vec<KnownDestination>> {
+        let query = StreamQuery {
+            search: None,
+            page: PageRequest {
+                size: MAX_PAGE_SIZE,
+                ..PageRequest::default()
+            },
+        };
+        let page = self.store.find_streams(&query).await?;
+        let parsed: Vec<(&str, StreamDefinition)> = page
+            .items
+            .iter()
+            .filter_map(|record| {
+                parse_stream(&record.dsl_text)
+                    .ok()
+                    .map(|definition| (record.name.as_str(), definition))
+            })
+            .collect();
+        Ok(known_destinations(
+            parsed.iter().map(|(name, definition)| (*name, definition)),
+        ))
     }
 
     /// The stream named `name` followed by the streams reading from its destinations (those

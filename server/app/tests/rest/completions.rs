@@ -57,6 +57,38 @@ async fn stream_completion_uses_the_registry() {
 }
 
 #[tokio::test]
+async fn taps_and_destinations_of_stored_streams_are_proposed() {
+    let api = Api::sqlite().await;
+    api.post("/apps", &form(&[("apps", WORKSHOP)])).await;
+    let created = api
+        .post(
+            "/streams/definitions",
+            &form(&[
+                ("name", "trucking"),
+                ("definition", "trucks | t: brake-temperature > :hot-brakes"),
+            ]),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+
+    let all = api.get("/completions/stream?start=%3A").await;
+    assert_eq!(
+        texts(&all),
+        [":hot-brakes", ":trucking.t", ":trucking.trucks"]
+    );
+    assert_eq!(
+        all.json["proposals"][1]["explanation"],
+        "tap of stream trucking at app t"
+    );
+    let taps = api.get("/completions/stream?start=%3Atrucking.tr").await;
+    assert_eq!(texts(&taps), [":trucking.trucks"]);
+    let sink = api
+        .get("/completions/stream?start=trucks%20%3E%20%3Ahot")
+        .await;
+    assert_eq!(texts(&sink), ["trucks > :hot-brakes"]);
+}
+
+#[tokio::test]
 async fn completion_parameters_are_checked() {
     let api = Api::sqlite().await;
     let missing = api.get("/completions/stream").await;
