@@ -4,8 +4,10 @@
 //! requests) lives in [`crate::planning`]; platforms (`dataflow-deployer`) only read requests.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crate::app::AppType;
+use crate::sanitize::mask_properties;
 
 /// `spring.cloud.deployer.` — the prefix of every deployment property a platform reads.
 pub const DEPLOYER_PREFIX: &str = "spring.cloud.deployer.";
@@ -21,7 +23,11 @@ pub const INDEXED: &str = "spring.cloud.deployer.indexed";
 pub const KUBERNETES_PREFIX: &str = "spring.cloud.deployer.kubernetes.";
 
 /// One app to deploy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` masks sensitive app properties (see [`crate::sanitize`]) and shows only the keys of
+/// deployment properties and arguments: their values may hold secrets (environment variables,
+/// passwords passed as arguments).
+#[derive(Clone, PartialEq, Eq)]
 pub struct AppDeploymentRequest {
     /// The stream's name (also in `deployment_properties` as [`GROUP`]).
     pub stream: String,
@@ -50,5 +56,65 @@ impl AppDeploymentRequest {
     /// The value of a deployment property, by its full key.
     pub fn deployment_property(&self, key: &str) -> Option<&str> {
         self.deployment_properties.get(key).map(String::as_str)
+    }
+}
+
+impl fmt::Debug for AppDeploymentRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let argument_names: Vec<&str> = self
+            .command_line_args
+            .iter()
+            .map(|arg| arg.split_once('=').map_or(arg.as_str(), |(name, _)| name))
+            .collect();
+        f.debug_struct("AppDeploymentRequest")
+            .field("stream", &self.stream)
+            .field("label", &self.label)
+            .field("registered_name", &self.registered_name)
+            .field("app_type", &self.app_type)
+            .field("definition_name", &self.definition_name)
+            .field("resource", &self.resource)
+            .field("version", &self.version)
+            .field("app_properties", &mask_properties(&self.app_properties))
+            .field(
+                "deployment_properties",
+                &self.deployment_properties.keys().collect::<Vec<_>>(),
+            )
+            .field("command_line_args", &argument_names)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let request = AppDeploymentRequest {
+            stream: "s".to_owned(),
+            label: "log".to_owned(),
+            registered_name: "log".to_owned(),
+            app_type: AppType::Sink,
+            definition_name: "log-v1".to_owned(),
+            resource: "docker:log:1".to_owned(),
+            version: "1".to_owned(),
+            app_properties: BTreeMap::from([
+                ("db.password".to_owned(), "hunter2".to_owned()),
+                ("level".to_owned(), "DEBUG".to_owned()),
+            ]),
+            deployment_properties: BTreeMap::from([(
+                "spring.cloud.deployer.kubernetes.environmentVariables".to_owned(),
+                "TOKEN=hunter3".to_owned(),
+            )]),
+            command_line_args: vec!["--api.key=hunter4".to_owned()],
+        };
+        let debug = format!("{request:?}");
+        for secret in ["hunter2", "hunter3", "hunter4"] {
+            assert!(!debug.contains(secret), "{debug}");
+        }
+        assert!(
+            debug.contains("DEBUG") && debug.contains("environmentVariables"),
+            "{debug}"
+        );
     }
 }
