@@ -204,3 +204,215 @@ pub(crate) fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
         .collect()
 }
+
+/// Server-level settings of the Kubernetes platform covering every setting of the deployer
+/// property table that applies to stream apps (HTTP probes; TCP and COMMAND probes have their
+/// own tests). Shared by the app-level and the stream-level "every property" snapshots.
+pub(crate) const EVERY_SERVER_SETTING: &[(&str, &str)] = &[
+    ("namespace", "streams"),
+    ("imagePullPolicy", "IfNotPresent"),
+    ("imagePullSecret", "regcred"),
+    ("imagePullSecrets", "['server-one', 'server-two']"),
+    ("entryPointStyle", "shell"),
+    (
+        "environmentVariables",
+        "JAVA_TOOL_OPTIONS='-Xss1m,-Xmx512m',LOG_LEVEL=debug,DEBUG=yes",
+    ),
+    ("limits.cpu", "2"),
+    ("limits.memory", "1Gi"),
+    ("limits.ephemeral-storage", "2Gi"),
+    ("limits.hugepages-2Mi", "40Mi"),
+    ("limits.hugepages-1Gi", "2Gi"),
+    ("limits.gpuVendor", "nvidia.com/gpu"),
+    ("limits.gpuCount", "1"),
+    ("requests.cpu", "500m"),
+    ("requests.memory", "512Mi"),
+    ("requests.ephemeral-storage", "1Gi"),
+    ("requests.hugepages-2Mi", "40Mi"),
+    ("requests.hugepages-1Gi", "2Gi"),
+    ("livenessHttpProbeDelay", "20"),
+    ("livenessHttpProbePeriod", "30"),
+    ("livenessHttpProbeTimeout", "4"),
+    ("livenessHttpProbeFailure", "5"),
+    ("livenessHttpProbeSuccess", "1"),
+    ("readinessHttpProbePort", "8081"),
+    ("startupProbeScheme", "HTTPS"),
+    ("startupHttpProbeFailure", "40"),
+    ("probeType", "HTTP"),
+    ("probeCredentialsSecret", "server-probe-credentials"),
+    ("createLoadBalancer", "true"),
+    (
+        "serviceAnnotations",
+        "service.beta.kubernetes.io/aws-load-balancer-internal:true",
+    ),
+    ("podAnnotations", "replaced-by:the-app"),
+    ("deploymentLabels", "team:streams,cost-center:cc1"),
+    ("nodeSelector", "disktype:ssd"),
+    (
+        "tolerations",
+        "[{key: dedicated, operator: Equal, value: streams, effect: NoSchedule}, {key: spot, operator: Exists}]",
+    ),
+    (
+        "nodeAffinity",
+        "{requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [amd64, arm64]}]}]}}",
+    ),
+    (
+        "volumes",
+        "[{name: shared, emptyDir: {}}, {name: unused, emptyDir: {}}, {name: certs, secret: {secretName: tls-certs}}]",
+    ),
+    (
+        "volumeMounts",
+        "[{name: certs, mountPath: /etc/certs, readOnly: true}]",
+    ),
+    ("hostNetwork", "false"),
+    ("deploymentServiceAccountName", "server-account"),
+    ("restartPolicy", "Always"),
+    ("terminationGracePeriodSeconds", "60"),
+    ("shareProcessNamespace", "true"),
+    ("priorityClassName", "server-priority"),
+    ("podSecurityContext", "{runAsUser: 1000, fsGroup: 1000}"),
+    ("containerSecurityContext", "{runAsUser: 1000}"),
+    ("secretRefs", "[server-secret]"),
+    ("configMapRefs", "server-config"),
+    (
+        "secretKeyRefs",
+        "[{envVarName: DB_PASSWORD, secretName: db, dataKey: password}, {envVarName: API_KEY, secretName: api, dataKey: key}]",
+    ),
+    (
+        "configMapKeyRefs",
+        "[{envVarName: REGION, configMapName: cluster-info, dataKey: region}]",
+    ),
+    (
+        "initContainer",
+        "{imageName: 'busybox:1.36', containerName: wait-for-broker, commands: [sh, -c, 'until nc -z kafka 9092; do sleep 1; done']}",
+    ),
+    (
+        "initContainers",
+        "[{image: 'busybox:1.36', name: server-init-0, command: [sh, -c, 'echo replaced by the app']}, \
+          {image: 'busybox:1.36', name: server-init-1, command: [sh, -c, 'echo kept']}]",
+    ),
+    (
+        "additionalContainers",
+        "[{name: log-shipper, image: 'fluent/fluent-bit:3.0', volumeMounts: [{name: shared, mountPath: /logs}]}]",
+    ),
+    ("lifecycle.preStop.exec.command", "sh,-c,sleep 5"),
+    (
+        "statefulSet.volumeClaimTemplate.storageClassName",
+        "standard",
+    ),
+    ("statefulSetInitContainerImageName", "busybox:1.36"),
+    ("appAdmin.user", "admin"),
+    ("appAdmin.password", "admin-password"),
+    // Status tracking settings: accepted and checked, not rendered.
+    ("maxTerminatedErrorRestarts", "3"),
+    ("maxCrashLoopBackOffRestarts", "5"),
+    ("minutesToWaitForLoadBalancer", "5"),
+];
+
+/// Per-app settings (keys under `spring.cloud.deployer.kubernetes.`) covering every per-app
+/// property of the table, for an app labelled `router` of a stream `orders`, deployed as a
+/// StatefulSet (so the volume claim template applies).
+pub(crate) const EVERY_APP_SETTING: &[(&str, &str)] = &[
+    ("imagePullPolicy", "Always"),
+    ("imagePullSecret", "app-regcred"),
+    ("imagePullSecrets", "[app-one]"),
+    ("entryPointStyle", "exec"),
+    ("environmentVariables", "LOG_LEVEL=info,FEATURE_FLAGS='a,b'"),
+    ("limits.memory", "2Gi"),
+    ("limits.gpuCount", "2"),
+    ("requests.memory", "1Gi"),
+    ("limits.ephemeral-storage", "4Gi"),
+    ("livenessHttpProbePath", "/actuator/liveness"),
+    ("livenessHttpProbePort", "9001"),
+    ("readinessHttpProbeDelay", "5"),
+    ("readinessHttpProbePeriod", "15"),
+    ("readinessHttpProbeTimeout", "3"),
+    ("readinessHttpProbeFailure", "6"),
+    ("readinessHttpProbeSuccess", "2"),
+    ("readinessHttpProbeScheme", "HTTP"),
+    ("startupHttpProbeDelay", "10"),
+    ("startupProbePeriod", "5"),
+    ("livenessHttpProbeScheme", "HTTPS"),
+    ("bootMajorVersion", "1"),
+    ("probeCredentialsSecret", "probe-credentials"),
+    ("createNodePort", "31000"),
+    ("servicePorts", "9000,9100"),
+    ("containerPorts", "9100"),
+    ("containerCommand", "java -jar /app.jar"),
+    (
+        "podAnnotations",
+        "prometheus.io/scrape:true,prometheus.io/port:9000",
+    ),
+    ("deploymentLabels", "tier:backend"),
+    ("nodeSelector", "disktype:ssd,zone:a"),
+    (
+        "tolerations",
+        "[{key: spot, operator: Equal, value: 'no', effect: NoSchedule}]",
+    ),
+    (
+        "affinity.podAffinity",
+        "{preferredDuringSchedulingIgnoredDuringExecution: [{weight: 50, podAffinityTerm: {labelSelector: {matchLabels: {app: kafka}}, topologyKey: kubernetes.io/hostname}}]}",
+    ),
+    (
+        "affinity.podAntiAffinity",
+        "{preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {labelSelector: {matchLabels: {spring-application-name: router}}, topologyKey: kubernetes.io/hostname}}]}",
+    ),
+    (
+        "volumes",
+        "[{name: data, persistentVolumeClaim: {claimName: router-data, readOnly: 'true'}}]",
+    ),
+    (
+        "volumeMounts",
+        "[{name: data, mountPath: /data}, {name: router, mountPath: /state}]",
+    ),
+    ("hostNetwork", "true"),
+    ("deploymentServiceAccountName", "router-account"),
+    ("restartPolicy", "Always"),
+    ("terminationGracePeriodSeconds", "30"),
+    ("shareProcessNamespace", "false"),
+    ("priorityClassName", "high-priority"),
+    (
+        "podSecurityContext",
+        "{runAsUser: 2000, runAsGroup: 2000, runAsNonRoot: true, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}}",
+    ),
+    (
+        "containerSecurityContext",
+        "{allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}",
+    ),
+    ("secretRefs", "[app-secret]"),
+    ("configMapRefs", "[app-config, app-config-extra]"),
+    (
+        "secretKeyRefs",
+        "[{envVarName: DB_PASSWORD, secretName: router-db, dataKey: password}]",
+    ),
+    (
+        "configMapKeyRefs",
+        "[{envVarName: ZONE, configMapName: cluster-info, dataKey: zone}]",
+    ),
+    (
+        "initContainers",
+        "[{imageName: 'busybox:1.36', containerName: app-init, commands: 'sh,-c,echo app', environmentVariables: ['MODE=init'], environmentVariablesFromFieldRefs: ['POD_NAME=metadata.name'], configMapRefEnvVars: [app-config], secretRefEnvVars: [app-secret], volumeMounts: [{name: data, mountPath: /data}]}]",
+    ),
+    (
+        "additionalContainers",
+        "[{name: metrics-proxy, image: 'prom/pushgateway:v1.9.0', ports: [{containerPort: 9091}]}]",
+    ),
+    ("lifecycle.postStart.exec.command", "sh,-c,echo started"),
+    ("statefulSet.volumeClaimTemplate.name", "router"),
+    ("statefulSet.volumeClaimTemplate.storage", "1g"),
+];
+
+/// The `credentials` of the Secrets named by `probeCredentialsSecret` in
+/// [`EVERY_APP_SETTING`] and [`EVERY_SERVER_SETTING`].
+pub(crate) fn probe_secrets() -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "probe-credentials".to_owned(),
+            "dXNlcjpwYXNzd29yZA==".to_owned(),
+        ),
+        (
+            "server-probe-credentials".to_owned(),
+            "c2VydmVyOnNlY3JldA==".to_owned(),
+        ),
+    ])
+}
