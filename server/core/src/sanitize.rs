@@ -130,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn dsl_values_are_masked_and_quoted() {
+    fn dsl_values_are_masked() {
         assert_eq!(
             mask_stream_dsl("time --password=x | log"),
             "time --password=****** | log"
@@ -169,5 +169,41 @@ mod tests {
         let masked = mask_properties(&props);
         assert_eq!(masked["app.http.spring.rabbitmq.password"], MASK);
         assert_eq!(masked["deployer.http.count"], "2");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 500,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whatever the layout, quoting and position of a sensitive argument, its value never
+        /// survives masking, and the masked text still parses to the same apps and arguments.
+        #[test]
+        fn sensitive_values_never_survive(
+            prefix in "[a-z]{1,6}(\\.[a-z]{1,6}){0,2}",
+            word in proptest::sample::select(&SENSITIVE_ENDINGS[..]),
+            secret in "[A-Z0-9]{6,12}( [A-Z0-9]{1,4})?",
+            quoted in proptest::prelude::any::<bool>(),
+            on_source in proptest::prelude::any::<bool>(),
+            spaces in " {1,3}",
+        ) {
+            let key = format!("{prefix}.{word}");
+            let value = if quoted || secret.contains(' ') { format!("'{secret}'") } else { secret.clone() };
+            let dsl = if on_source {
+                format!("s = http{spaces}--{key}={value} --port=80{spaces}|{spaces}log")
+            } else {
+                format!("s = :in > filter --expression=x{spaces}--{key}={value}")
+            };
+            let masked = mask_stream_dsl(&dsl);
+            proptest::prop_assert!(!masked.contains(&secret), "{masked}");
+            let before = parse_stream(&dsl).expect("generated DSL parses");
+            let after = parse_stream(&masked).expect("masked DSL parses");
+            let shape = |d: &StreamDefinition| -> Vec<(String, Vec<String>)> {
+                d.apps.iter().map(|a| (a.name.clone(), a.args.iter().map(|x| x.name.clone()).collect())).collect()
+            };
+            proptest::prop_assert_eq!(shape(&before), shape(&after));
+        }
     }
 }
