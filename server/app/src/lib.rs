@@ -83,14 +83,18 @@ fn deployments(
 /// `render-stream`: the manifests of a stream that need not be stored, from the configured
 /// database's registry.
 async fn render_stream(config: &Config, args: &RenderStream) -> anyhow::Result<String> {
-    let name = match &args.name {
-        Some(name) => name.clone(),
-        None => dataflow_dsl::stream::parse_stream(&args.definition)
-            .ok()
-            .and_then(|definition| definition.name)
-            .context(
-                "the stream needs a name: give --name or start the definition with 'name = '",
-            )?,
+    let written = dataflow_dsl::stream::parse_stream(&args.definition)
+        .ok()
+        .and_then(|definition| definition.name);
+    let name = match (&args.name, written) {
+        (Some(given), Some(written)) if *given != written => anyhow::bail!(
+            "the definition names the stream '{written}' but --name says '{given}'; give one name"
+        ),
+        (Some(given), _) => given.clone(),
+        (None, Some(written)) => written,
+        (None, None) => anyhow::bail!(
+            "the stream needs a name: give --name or start the definition with 'name = '"
+        ),
     };
     let properties = match &args.properties {
         Some(text) => dataflow_core::planning::parse_comma_properties(text)?,

@@ -1,6 +1,8 @@
-//! The real `dataflow-server` binary: zero-setup start, graceful stop, `migrate`, `print-config`.
+//! The real `dataflow-server` binary: zero-setup start, graceful stop, `migrate`, `print-config`,
+//! `render-stream`.
 
 use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -73,20 +75,7 @@ async fn serves_about_with_no_setup_and_stops_on_sigterm() {
         "the data directory and database were created"
     );
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &running.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = running.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "no exit within 10 s of SIGTERM");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    stop(&mut running);
     let stderr = std::io::read_to_string(running.0.stderr.take().unwrap()).unwrap();
     assert!(stderr.contains("shutting down"), "{stderr}");
 }
@@ -154,4 +143,213 @@ fn an_unreachable_database_fails_start_with_a_clear_message() {
         "{stderr}"
     );
     assert!(!stderr.contains("secret"), "{stderr}");
+}
+
+/// Sends SIGTERM and waits (at most 10 s) for a clean exit.
+fn stop(running: &mut Running) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &running.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "no exit within 10 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
+
+const WORKSHOP_APPS: &str = "\
+source.trucks=docker:dev.local/trucks:0.0.1-SNAPSHOT
+processor.brake-temperature=docker:dev.local/brake-temperature:0.0.1-SNAPSHOT
+sink.brake-log=docker:dev.local/brake-logs:0.0.1-SNAPSHOT
+";
+
+const WORKSHOP_STREAM: &str = "truck-performance = trucks --spring.cloud.stream.function.bindings.generateTruck-out-0=output | brake-temperature --spring.cloud.stream.function.bindings.processBrakeTemperature-in-0=input --spring.cloud.stream.function.bindings.processBrakeTemperature-out-0=output | brake-log --spring.cloud.stream.function.bindings.log-in-0=input";
+
+/// POSTs `pairs` form-encoded, as SCDF's shell does; asserts 201.
+async fn post_form(client: &reqwest::Client, url: &str, pairs: &[(&str, &str)]) {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        form.append_pair(key, value);
+    }
+    let response = client
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.finish())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 201, "{url}: {text}");
+}
+
+/// `dataflow-server render-stream --data-dir <data> <args>`.
+fn render_stream(data: &Path, args: &[&str]) -> std::process::Output {
+    server()
+        .arg("render-stream")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The acceptance check of `render-stream`: for a stored stream, the CLI prints byte for byte
+/// what `POST /streams/deployments/{name}/manifest` answers, from the same database.
+#[tokio::test]
+async fn render_stream_prints_what_the_server_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let mut running = Running(
+        server()
+            .args(["--port", &port.to_string(), "--data-dir"])
+            .arg(&data)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_about(port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    post_form(&client, &format!("{base}/apps"), &[("apps", WORKSHOP_APPS)]).await;
+    post_form(
+        &client,
+        &format!("{base}/streams/definitions"),
+        &[
+            ("name", "truck-performance"),
+            ("definition", WORKSHOP_STREAM),
+        ],
+    )
+    .await;
+    let response = client
+        .post(format!(
+            "{base}/streams/deployments/truck-performance/manifest"
+        ))
+        .header("content-type", "application/json")
+        .body(r#"{"deployer.brake-log.count": "2"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/yaml");
+    let exported = response.bytes().await.unwrap();
+    stop(&mut running);
+
+    let text = String::from_utf8(exported.to_vec()).unwrap();
+    assert!(text.starts_with("---\n"), "{text}");
+    assert_eq!(text.matches("\n---\n").count() + 1, 6, "{text}");
+    assert!(text.contains("\n  replicas: 2\n"), "{text}");
+    assert!(
+        text.contains("--spring.cloud.stream.instanceCount=2"),
+        "{text}"
+    );
+
+    let rendered = render_stream(
+        &data,
+        &[
+            "--definition",
+            WORKSHOP_STREAM,
+            "--name",
+            "truck-performance",
+            "--properties",
+            "deployer.brake-log.count=2",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&rendered.stderr);
+    assert!(rendered.status.success(), "{}: {stderr}", rendered.status);
+    assert!(
+        rendered.stdout == exported,
+        "stdout differs from the HTTP export:\n{}",
+        String::from_utf8_lossy(&rendered.stdout)
+    );
+    assert!(
+        stderr.contains("Database ready."),
+        "the logs go to stderr: {stderr}"
+    );
+
+    // The name may come from the definition itself.
+    let named_by_dsl = render_stream(
+        &data,
+        &[
+            "--definition",
+            WORKSHOP_STREAM,
+            "--properties",
+            "deployer.brake-log.count=2",
+        ],
+    );
+    assert!(named_by_dsl.status.success());
+    assert!(named_by_dsl.stdout == exported);
+}
+
+#[test]
+fn render_stream_failures_exit_non_zero_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrated = server()
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(migrated.status.success());
+
+    let unknown = render_stream(dir.path(), &["--definition", "ticktock = time | log"]);
+    assert!(!unknown.status.success());
+    assert!(unknown.stdout.is_empty(), "no YAML on failure");
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains(
+            "Error: Application name 'time' with type 'source' does not exist in the app \
+             registry.\nApplication name 'log' with type 'sink' does not exist in the app \
+             registry."
+        ),
+        "{stderr}"
+    );
+
+    let unnamed = render_stream(dir.path(), &["--definition", "time | log"]);
+    assert!(!unnamed.status.success());
+    assert!(unnamed.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&unnamed.stderr);
+    assert!(
+        stderr.contains(
+            "Error: the stream needs a name: give --name or start the definition with 'name = '"
+        ),
+        "{stderr}"
+    );
+
+    let two_names = render_stream(
+        dir.path(),
+        &["--definition", "a = time | log", "--name", "b"],
+    );
+    assert!(!two_names.status.success());
+    let stderr = String::from_utf8_lossy(&two_names.stderr);
+    assert!(
+        stderr.contains("the definition names the stream 'a' but --name says 'b'"),
+        "{stderr}"
+    );
+
+    let bad_properties = render_stream(
+        dir.path(),
+        &[
+            "--definition",
+            "time | log",
+            "--name",
+            "ticktock",
+            "--properties",
+            "count=2",
+        ],
+    );
+    assert!(!bad_properties.status.success());
+    let stderr = String::from_utf8_lossy(&bad_properties.stderr);
+    assert!(
+        stderr.contains("Invalid deployment property 'count=2'"),
+        "{stderr}"
+    );
 }

@@ -145,24 +145,42 @@ impl Deployments {
     }
 
     /// The registration of every app: the version a `version.<label>` property asks for, else
-    /// the default one. Planning reports what is missing.
+    /// the default one. Apps with no registration at all are reported together, as stream
+    /// creation reports them; planning reports a `version.<label>` that is not registered.
     async fn registrations(
         &self,
         apps: &[StreamApp],
         properties: &BTreeMap<String, String>,
     ) -> AppResult<Vec<AppRegistration>> {
         let mut found = Vec::new();
+        let mut missing: Vec<String> = Vec::new();
         for app in apps {
             let version = properties
                 .get(&format!("version.{}", app.label))
                 .map(String::as_str);
-            if let Some(registration) = self
+            match self
                 .store
                 .find_app(app.app_type, &app.name, version)
                 .await?
             {
-                found.push(registration);
+                Some(registration) => found.push(registration),
+                None if version.is_none() => {
+                    let line = format!(
+                        "Application name '{}' with type '{}' does not exist in the app registry.",
+                        app.name, app.app_type
+                    );
+                    if !missing.contains(&line) {
+                        missing.push(line);
+                    }
+                }
+                None => {}
             }
+        }
+        if !missing.is_empty() {
+            return Err(AppError::new(
+                Code::InvalidStreamDefinition,
+                missing.join("\n"),
+            ));
         }
         Ok(found)
     }

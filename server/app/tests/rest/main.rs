@@ -25,6 +25,7 @@ macro_rules! on_both_databases {
 }
 
 mod completions;
+mod deployments;
 mod errors;
 mod registry;
 mod server;

@@ -38,12 +38,12 @@ fn names(reply: &Reply) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn import(api: &Api, apps: &str) {
+pub(super) async fn import(api: &Api, apps: &str) {
     let imported = api.post("/apps", &form(&[("apps", apps)])).await;
     assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text);
 }
 
-async fn create(api: &Api, name: &str, dsl: &str) -> Reply {
+pub(super) async fn create(api: &Api, name: &str, dsl: &str) -> Reply {
     api.post(
         "/streams/definitions",
         &form(&[("name", name), ("definition", dsl)]),
@@ -51,12 +51,12 @@ async fn create(api: &Api, name: &str, dsl: &str) -> Reply {
     .await
 }
 
-async fn created(api: &Api, name: &str, dsl: &str) {
+pub(super) async fn created(api: &Api, name: &str, dsl: &str) {
     let reply = create(api, name, dsl).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{name}: {}", reply.text);
 }
 
-async fn delete(api: &Api, uri: &str) -> Reply {
+pub(super) async fn delete(api: &Api, uri: &str) -> Reply {
     api.send(Method::DELETE, uri, None).await
 }
 
