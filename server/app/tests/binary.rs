@@ -36,6 +36,19 @@ impl Drop for Running {
     }
 }
 
+/// Starts the server on `port` over the data directory `data`, its stderr as given.
+fn start(port: u16, data: &std::path::Path, stderr: Stdio) -> Running {
+    Running(
+        server()
+            .args(["--port", &port.to_string(), "--data-dir"])
+            .arg(data)
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap(),
+    )
+}
+
 async fn wait_for_about(port: u16) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -56,15 +69,7 @@ async fn serves_about_with_no_setup_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("fresh/data");
     let port = free_port();
-    let mut running = Running(
-        server()
-            .args(["--port", &port.to_string(), "--data-dir"])
-            .arg(&data)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let mut running = start(port, &data, Stdio::piped());
     let about = wait_for_about(port).await;
     assert_eq!(
         about["versionInfo"]["implementation"]["name"],
@@ -207,15 +212,7 @@ async fn render_stream_prints_what_the_server_exports() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let port = free_port();
-    let mut running = Running(
-        server()
-            .args(["--port", &port.to_string(), "--data-dir"])
-            .arg(&data)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut running = start(port, &data, Stdio::null());
     wait_for_about(port).await;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();

@@ -125,6 +125,22 @@ pub(crate) fn stream_order_by(sort: &[SortOrder<StreamSort>]) -> String {
     format!(" ORDER BY {}", keys.join(", "))
 }
 
+/// Appends ` LIMIT ? OFFSET ?` selecting `page`.
+pub(crate) fn push_page<'args, DB, P>(
+    select: &mut sqlx::QueryBuilder<'args, DB>,
+    page: &dataflow_core::page::PageRequest<P>,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
+    select
+        .push(" LIMIT ")
+        .push_bind(i64::from(page.size))
+        .push(" OFFSET ")
+        .push_bind(offset);
+}
+
 const fn direction(direction: Direction) -> &'static str {
     match direction {
         Direction::Asc => "ASC",
@@ -327,12 +343,7 @@ macro_rules! impl_store {
                 ));
                 Self::push_app_filter(&mut select, query);
                 select.push($crate::sql::order_by(&query.page.sort));
-                let offset = i64::try_from(query.page.offset()).unwrap_or(i64::MAX);
-                select
-                    .push(" LIMIT ")
-                    .push_bind(i64::from(query.page.size))
-                    .push(" OFFSET ")
-                    .push_bind(offset);
+                $crate::sql::push_page(&mut select, &query.page);
                 let rows: Vec<$crate::sql::AppRow> =
                     select.build_query_as().fetch_all(&self.pool).await?;
                 let items = rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
@@ -505,12 +516,7 @@ macro_rules! impl_store {
                 ));
                 filter(&mut select);
                 select.push($crate::sql::stream_order_by(&query.page.sort));
-                let offset = i64::try_from(query.page.offset()).unwrap_or(i64::MAX);
-                select
-                    .push(" LIMIT ")
-                    .push_bind(i64::from(query.page.size))
-                    .push(" OFFSET ")
-                    .push_bind(offset);
+                $crate::sql::push_page(&mut select, &query.page);
                 let rows: Vec<$crate::sql::StreamRow> =
                     select.build_query_as().fetch_all(&self.pool).await?;
                 let items = rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
