@@ -379,10 +379,7 @@ fn resolve<'a>(
         ),
         None => Error::new(
             Code::InvalidStreamDefinition,
-            format!(
-                "Application name '{}' with type '{}' does not exist in the app registry.",
-                app.name, app.app_type
-            ),
+            crate::stream::missing_apps_message([app]),
         ),
     })
 }

@@ -63,6 +63,78 @@ pub fn mask_stream_dsl(dsl: &str) -> String {
     }
 }
 
+/// Text holding DSL that may not parse (an error message quoting the user's definition) with
+/// the values of sensitive `--name=value` arguments blotted out character for character: every
+/// character of such a value becomes `*`, so the lengths, and the positions and carets of a
+/// DSL error message, stay right. A value runs to the end of its quotes (`'…'` or `"…"`, a
+/// doubled quote staying inside), else to whitespace, `|`, `;` or `>`.
+pub fn blot_dsl_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = chars.clone();
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        if chars[i] != '-' || chars[i + 1] != '-' {
+            i += 1;
+            continue;
+        }
+        let name_start = i + 2;
+        let mut j = name_start;
+        while j < chars.len() && (chars[j].is_alphanumeric() || matches!(chars[j], '.' | '_' | '-'))
+        {
+            j += 1;
+        }
+        if j == name_start || j >= chars.len() || chars[j] != '=' {
+            i = j.max(i + 1);
+            continue;
+        }
+        let name: String = chars[name_start..j].iter().collect();
+        let value_start = j + 1;
+        let value_end = value_end(&chars, value_start);
+        if is_sensitive(&name) {
+            for ch in &mut out[value_start..value_end] {
+                if *ch != '\n' {
+                    *ch = '*';
+                }
+            }
+        }
+        i = value_end.max(value_start);
+    }
+    out.into_iter().collect()
+}
+
+/// Where a DSL argument value starting at `start` ends (exclusive).
+fn value_end(chars: &[char], start: usize) -> usize {
+    match chars.get(start) {
+        Some(&quote @ ('\'' | '"')) => {
+            let mut k = start + 1;
+            while k < chars.len() {
+                if chars[k] == quote {
+                    if chars.get(k + 1) == Some(&quote) {
+                        k += 2;
+                        continue;
+                    }
+                    return k + 1;
+                }
+                if chars[k] == '\n' {
+                    return k;
+                }
+                k += 1;
+            }
+            k
+        }
+        _ => {
+            let mut k = start;
+            while k < chars.len()
+                && !chars[k].is_whitespace()
+                && !matches!(chars[k], '|' | ';' | '>')
+            {
+                k += 1;
+            }
+            k
+        }
+    }
+}
+
 /// Masks the sensitive argument values of `definition` in place; tells whether any was masked.
 pub fn mask_definition(definition: &mut StreamDefinition) -> bool {
     let mut masked = false;
@@ -158,6 +230,23 @@ mod tests {
     }
 
     #[test]
+    fn dsl_text_that_does_not_parse_is_blotted_in_place() {
+        let message = "105E:(pos 30): Unexpected token\ntime --password=hunter2 --x=1 | | log\n                              ^\n";
+        let blotted = blot_dsl_text(message);
+        assert_eq!(
+            blotted,
+            "105E:(pos 30): Unexpected token\ntime --password=******* --x=1 | | log\n                              ^\n"
+        );
+        assert_eq!(blotted.chars().count(), message.chars().count());
+        assert_eq!(
+            blot_dsl_text("a --db.url='jdbc:x y''z' --token=\"t t\" --level=INFO"),
+            "a --db.url=************* --token=***** --level=INFO"
+        );
+        assert_eq!(blot_dsl_text("a --secret='open"), "a --secret=*****");
+        assert_eq!(blot_dsl_text("-- --=x --key"), "-- --=x --key");
+    }
+
+    #[test]
     fn property_maps_are_masked_by_key() {
         let props = BTreeMap::from([
             (
@@ -179,7 +268,8 @@ mod tests {
         })]
 
         /// Whatever the layout, quoting and position of a sensitive argument, its value never
-        /// survives masking, and the masked text still parses to the same apps and arguments.
+        /// survives masking (the masked text still parses to the same apps and arguments) nor
+        /// blotting (which keeps every position).
         #[test]
         fn sensitive_values_never_survive(
             prefix in "[a-z]{1,6}(\\.[a-z]{1,6}){0,2}",
@@ -196,6 +286,9 @@ mod tests {
             } else {
                 format!("s = :in > filter --expression=x{spaces}--{key}={value}")
             };
+            let blotted = blot_dsl_text(&dsl);
+            proptest::prop_assert!(!blotted.contains(&secret), "{blotted}");
+            proptest::prop_assert_eq!(blotted.chars().count(), dsl.chars().count());
             let masked = mask_stream_dsl(&dsl);
             proptest::prop_assert!(!masked.contains(&secret), "{masked}");
             let before = parse_stream(&dsl).expect("generated DSL parses");

@@ -150,6 +150,22 @@ pub fn tapped_stream(definition: &StreamDefinition) -> Option<&str> {
     source.name.split_once('.').map(|(stream, _)| stream)
 }
 
+/// SCDF's message for apps the registry lacks: one line per app, `Application name 'x' with
+/// type 'source' does not exist in the app registry.`, each app once, in the order given.
+pub fn missing_apps_message<'a>(missing: impl IntoIterator<Item = &'a StreamApp>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for app in missing {
+        let line = format!(
+            "Application name '{}' with type '{}' does not exist in the app registry.",
+            app.name, app.app_type
+        );
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines.join("\n")
+}
+
 /// What a `:` may be completed with, from the stored streams: a tap of each app of each stream
 /// (`<stream>.<label>`), and every named destination a stream reads or writes. Sorted by name,
 /// each name once.

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use dataflow_core::app::AppRegistration;
 use dataflow_core::deployment::AppDeploymentRequest;
 use dataflow_core::planning::{PlanInput, check_kubernetes_names, plan_stream};
-use dataflow_core::sanitize::MASK;
-use dataflow_core::stream::{StreamApp, stream_apps};
+use dataflow_core::sanitize::{MASK, blot_dsl_text};
+use dataflow_core::stream::{StreamApp, missing_apps_message, stream_apps};
 use dataflow_core::{Code, ErrorClass};
 use dataflow_deployer::kubernetes::{
     AppObjects, KubernetesPlatform, NoSecrets, render_app, to_multi_doc_yaml,
@@ -128,8 +128,9 @@ impl Deployments {
         dsl: &str,
         properties: &BTreeMap<String, String>,
     ) -> AppResult<Vec<AppDeploymentRequest>> {
-        let definition = parse_stream_named(dsl, Some(name))
-            .map_err(|e| AppError::new(Code::InvalidStreamDefinition, e.formatted()))?;
+        let definition = parse_stream_named(dsl, Some(name)).map_err(|e| {
+            AppError::new(Code::InvalidStreamDefinition, blot_dsl_text(&e.formatted()))
+        })?;
         let apps = stream_apps(name, &definition);
         check_kubernetes_names(name, &apps)?;
         let registrations = self.registrations(&apps, properties).await?;
@@ -153,7 +154,7 @@ impl Deployments {
         properties: &BTreeMap<String, String>,
     ) -> AppResult<Vec<AppRegistration>> {
         let mut found = Vec::new();
-        let mut missing: Vec<String> = Vec::new();
+        let mut missing: Vec<&StreamApp> = Vec::new();
         for app in apps {
             let version = properties
                 .get(&format!("version.{}", app.label))
@@ -164,22 +165,14 @@ impl Deployments {
                 .await?
             {
                 Some(registration) => found.push(registration),
-                None if version.is_none() => {
-                    let line = format!(
-                        "Application name '{}' with type '{}' does not exist in the app registry.",
-                        app.name, app.app_type
-                    );
-                    if !missing.contains(&line) {
-                        missing.push(line);
-                    }
-                }
+                None if version.is_none() => missing.push(app),
                 None => {}
             }
         }
         if !missing.is_empty() {
             return Err(AppError::new(
                 Code::InvalidStreamDefinition,
-                missing.join("\n"),
+                missing_apps_message(missing),
             ));
         }
         Ok(found)

@@ -10,7 +10,8 @@ use dataflow_core::app::AppRegistration;
 use dataflow_core::completion::KnownDestination;
 use dataflow_core::page::Page;
 use dataflow_core::page::{MAX_PAGE_SIZE, PageRequest};
-use dataflow_core::stream::{StreamApp, known_destinations, stream_apps};
+use dataflow_core::sanitize::blot_dsl_text;
+use dataflow_core::stream::{StreamApp, known_destinations, missing_apps_message, stream_apps};
 use dataflow_core::stream_definition::{
     MAX_DESTINATION_NAME_LEN, MAX_STREAM_NAME_LEN, StreamDefinitionRecord, StreamQuery,
 };
@@ -100,7 +101,7 @@ impl Streams {
     pub async fn create(&self, request: CreateRequest<'_>) -> AppResult<StreamDefinitionRecord> {
         let name = request.name;
         let definition = parse_stream_named(request.definition, Some(name))
-            .map_err(|e| invalid(e.formatted()))?;
+            .map_err(|e| invalid(blot_dsl_text(&e.formatted())))?;
         let length = name.chars().count();
         if length > MAX_STREAM_NAME_LEN {
             return Err(invalid(format!(
@@ -122,18 +123,13 @@ impl Streams {
         }
 
         let checks = self.check_apps(stream_apps(name, &definition)).await?;
-        let mut missing: Vec<String> = Vec::new();
-        for check in checks.iter().filter(|c| c.registration.is_none()) {
-            let line = format!(
-                "Application name '{}' with type '{}' does not exist in the app registry.",
-                check.app.name, check.app.app_type
-            );
-            if !missing.contains(&line) {
-                missing.push(line);
-            }
-        }
+        let missing: Vec<&StreamApp> = checks
+            .iter()
+            .filter(|c| c.registration.is_none())
+            .map(|c| &c.app)
+            .collect();
         if !missing.is_empty() {
-            return Err(invalid(missing.join("\n")));
+            return Err(invalid(missing_apps_message(missing)));
         }
 
         if request.deploy {

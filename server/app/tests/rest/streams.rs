@@ -579,6 +579,15 @@ async fn secrets_are_masked_in_every_response(api: Api) {
         json!([definition("secure", dsl, ""), definition("tap", tap, "")])
     );
     assert_eq!(replies[4].json["dsl"], masked);
+
+    // A definition that does not parse is quoted in the error with its secrets blotted out,
+    // character for character, so the caret still points at the fault.
+    let broken = create(&api, "broken", "time --password=hunter2 | | log").await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST, "{}", broken.text);
+    assert!(!broken.text.contains("hunter2"), "{}", broken.text);
+    let lines: Vec<&str> = broken.error_message().lines().collect();
+    assert_eq!(lines[1], "time --password=******* | | log");
+    assert_eq!(lines[2].find('^'), Some("time --password=hunter2 | ".len()));
 }
 
 async fn deploy_at_creation_is_refused_and_writes_nothing(api: Api) {
