@@ -135,7 +135,7 @@ source scripts/lib/kubernetes-validate.sh
 kubernetes_validate_install || fail "could not install the schema validator (see above)"
 log="$log_dir/schema-suite.log"
 set +e
-cargo test -p dataflow-deployer --locked --test schema -- --ignored 2>&1 | tee "$log"
+cargo test -p dataflow-deployer --locked --test schema -- --ignored --nocapture 2>&1 | tee "$log"
 cargo_status=${PIPESTATUS[0]}
 set -e
 count_results "$log"
