@@ -9,17 +9,34 @@
 //! per-app values override, merge with or add to server values). Where SCDF silently ignores
 //! a bad or unknown property, we return an [`Error`](crate::Error) naming it.
 //!
-//! ```no_run
+//! ```
 //! use std::collections::BTreeMap;
+//! use dataflow_core::app::AppType;
+//! use dataflow_core::deployment::{APP_NAME, AppDeploymentRequest, GROUP};
 //! use dataflow_deployer::kubernetes::{KubernetesPlatform, NoSecrets, render_app};
-//! # fn request() -> dataflow_core::deployment::AppDeploymentRequest { unimplemented!() }
 //!
+//! let request = AppDeploymentRequest {
+//!     stream: "ticktock".to_owned(),
+//!     label: "log".to_owned(),
+//!     registered_name: "log".to_owned(),
+//!     app_type: AppType::Sink,
+//!     definition_name: "log-v1".to_owned(),
+//!     resource: "docker:springcloudstream/log-sink-kafka:5.0.0".to_owned(),
+//!     version: "5.0.0".to_owned(),
+//!     app_properties: BTreeMap::new(),
+//!     deployment_properties: BTreeMap::from([
+//!         (GROUP.to_owned(), "ticktock".to_owned()),
+//!         (APP_NAME.to_owned(), "log".to_owned()),
+//!     ]),
+//!     command_line_args: Vec::new(),
+//! };
 //! let platform = KubernetesPlatform::from_properties(&BTreeMap::from([
 //!     ("namespace".to_owned(), "streams".to_owned()),
 //!     ("limits.memory".to_owned(), "1Gi".to_owned()),
 //! ]))?;
-//! let objects = render_app(&request(), &platform, &NoSecrets)?;
-//! println!("{}", objects.to_yaml()?);
+//! let objects = render_app(&request, &platform, &NoSecrets)?;
+//! assert_eq!(objects.workload.name(), "ticktock-log-v1");
+//! assert!(objects.to_yaml()?.contains("namespace: streams"));
 //! # Ok::<(), dataflow_deployer::Error>(())
 //! ```
 //!
