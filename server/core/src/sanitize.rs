@@ -63,14 +63,72 @@ pub fn mask_stream_dsl(dsl: &str) -> String {
     }
 }
 
+/// Free text (a command line, JVM options, a list of `K=V` pairs, a YAML snippet) with the value
+/// of every `key=value` assignment whose key is sensitive replaced by [`MASK`]:
+/// `java -Dspring.datasource.password=x -jar a.jar` becomes
+/// `java -Dspring.datasource.password=****** -jar a.jar`. A value runs to the end of its quotes,
+/// else to whitespace or one of `,;'"]}`. Returns the text and how many values were masked.
+pub fn mask_assignments(text: &str) -> (String, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut masked = 0;
+    let mut copied = 0; // chars[..copied] are in `out`
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '=' {
+            i += 1;
+            continue;
+        }
+        let mut key_start = i;
+        while key_start > 0 && is_key_char(chars[key_start - 1]) {
+            key_start -= 1;
+        }
+        let key: String = chars[key_start..i].iter().collect();
+        let value_start = i + 1;
+        let value_end = assignment_value_end(&chars, value_start);
+        let key = key.trim_start_matches('-');
+        if !key.is_empty() && is_sensitive(key) && value_end > value_start {
+            out.extend(&chars[copied..value_start]);
+            out.push_str(MASK);
+            copied = value_end;
+            masked += 1;
+        }
+        i = value_end.max(value_start);
+    }
+    out.extend(&chars[copied.min(chars.len())..]);
+    (out, masked)
+}
+
+fn is_key_char(ch: char) -> bool {
+    ch.is_alphanumeric() || matches!(ch, '.' | '_' | '-' | '$')
+}
+
+/// Where an assignment's value starting at `start` ends (exclusive).
+fn assignment_value_end(chars: &[char], start: usize) -> usize {
+    match chars.get(start) {
+        Some(&quote @ ('\'' | '"')) => chars[start + 1..]
+            .iter()
+            .position(|&ch| ch == quote)
+            .map_or(chars.len(), |offset| start + 1 + offset + 1),
+        _ => chars[start..]
+            .iter()
+            .position(|&ch| ch.is_whitespace() || matches!(ch, ',' | ';' | '\'' | '"' | ']' | '}'))
+            .map_or(chars.len(), |offset| start + offset),
+    }
+}
+
 /// Text holding DSL that may not parse (an error message quoting the user's definition) with
 /// the values of sensitive `--name=value` arguments blotted out character for character: every
 /// character of such a value becomes `*`, so the lengths, and the positions and carets of a
-/// DSL error message, stay right. A value runs to the end of its quotes (`'…'` or `"…"`, a
-/// doubled quote staying inside), else to whitespace, `|`, `;` or `>`.
+/// DSL error message, stay right. Values are read as the lexer reads them: unquoted runs up to
+/// whitespace, `|`, `;` or `>`, with quoted sections (`'…'`, `"…"`) inside; blanks around the
+/// `=` (themselves errors) are allowed, and text glued to a sensitive value (`p@ss>word`) is
+/// taken as part of it. Words of a blotted value that appear elsewhere in the text as whole words
+/// (an error's header or hint quoting a token) are blotted there too.
 pub fn blot_dsl_text(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = chars.clone();
+    let mut words: Vec<Vec<char>> = Vec::new();
     let mut i = 0;
     while i + 1 < chars.len() {
         if chars[i] != '-' || chars[i + 1] != '-' {
@@ -79,60 +137,88 @@ pub fn blot_dsl_text(text: &str) -> String {
         }
         let name_start = i + 2;
         let mut j = name_start;
-        while j < chars.len() && (chars[j].is_alphanumeric() || matches!(chars[j], '.' | '_' | '-'))
-        {
+        while j < chars.len() && is_key_char(chars[j]) {
             j += 1;
         }
-        if j == name_start || j >= chars.len() || chars[j] != '=' {
-            i = j.max(i + 1);
+        let name: String = chars[name_start..j].iter().collect();
+        let mut k = skip_blanks(&chars, j);
+        if name.is_empty() || chars.get(k) != Some(&'=') {
+            i = j.max(i + 2);
             continue;
         }
-        let name: String = chars[name_start..j].iter().collect();
-        let value_start = j + 1;
-        let value_end = value_end(&chars, value_start);
+        k = skip_blanks(&chars, k + 1);
+        let mut value_end = dsl_value_end(&chars, k);
         if is_sensitive(&name) {
-            for ch in &mut out[value_start..value_end] {
+            // Text glued to the value (`p@ss>word`) is most likely the rest of the secret.
+            while chars.get(value_end).is_some_and(|ch| !ch.is_whitespace()) {
+                value_end += 1;
+            }
+            for ch in &mut out[k..value_end] {
                 if *ch != '\n' {
                     *ch = '*';
                 }
             }
+            words.extend(
+                chars[k..value_end]
+                    .split(|ch| !ch.is_alphanumeric())
+                    .filter(|word| word.len() >= 3)
+                    .map(<[char]>::to_vec),
+            );
         }
-        i = value_end.max(value_start);
+        i = value_end.max(k).max(i + 2);
+    }
+    for word in &words {
+        let mut at = 0;
+        while at + word.len() <= out.len() {
+            let end = at + word.len();
+            let bounded = (at == 0 || !out[at - 1].is_alphanumeric())
+                && out.get(end).is_none_or(|ch| !ch.is_alphanumeric());
+            if bounded && out[at..end] == word[..] {
+                out[at..at + word.len()].fill('*');
+                at += word.len();
+            } else {
+                at += 1;
+            }
+        }
     }
     out.into_iter().collect()
 }
 
-/// Where a DSL argument value starting at `start` ends (exclusive).
-fn value_end(chars: &[char], start: usize) -> usize {
-    match chars.get(start) {
-        Some(&quote @ ('\'' | '"')) => {
-            let mut k = start + 1;
-            while k < chars.len() {
-                if chars[k] == quote {
-                    if chars.get(k + 1) == Some(&quote) {
-                        k += 2;
-                        continue;
+fn skip_blanks(chars: &[char], mut at: usize) -> usize {
+    while chars.get(at).is_some_and(|ch| *ch == ' ' || *ch == '\t') {
+        at += 1;
+    }
+    at
+}
+
+/// Where a DSL argument value starting at `start` ends (exclusive): unquoted characters up to
+/// whitespace, `|`, `;` or `>`, quoted sections (to their closing quote, a doubled quote
+/// staying inside, or the end of the line) included.
+fn dsl_value_end(chars: &[char], start: usize) -> usize {
+    let mut k = start;
+    while let Some(&ch) = chars.get(k) {
+        match ch {
+            '\'' | '"' => {
+                k += 1;
+                while let Some(&inner) = chars.get(k) {
+                    if inner == '\n' {
+                        return k;
                     }
-                    return k + 1;
+                    k += 1;
+                    if inner == ch {
+                        if chars.get(k) == Some(&ch) {
+                            k += 1;
+                            continue;
+                        }
+                        break;
+                    }
                 }
-                if chars[k] == '\n' {
-                    return k;
-                }
-                k += 1;
             }
-            k
-        }
-        _ => {
-            let mut k = start;
-            while k < chars.len()
-                && !chars[k].is_whitespace()
-                && !matches!(chars[k], '|' | ';' | '>')
-            {
-                k += 1;
-            }
-            k
+            _ if ch.is_whitespace() || matches!(ch, '|' | ';' | '>') => return k,
+            _ => k += 1,
         }
     }
+    k
 }
 
 /// Masks the sensitive argument values of `definition` in place; tells whether any was masked.
@@ -244,6 +330,57 @@ mod tests {
         );
         assert_eq!(blot_dsl_text("a --secret='open"), "a --secret=*****");
         assert_eq!(blot_dsl_text("-- --=x --key"), "-- --=x --key");
+        // Quotes inside values, blanks around `=`, `$` in names, as the lexer reads them.
+        assert_eq!(
+            blot_dsl_text("time --password=ab'c d'ef | | log"),
+            "time --password=********* | | log"
+        );
+        assert_eq!(
+            blot_dsl_text("a --password= hunter2 --x=1"),
+            "a --password= ******* --x=1"
+        );
+        assert_eq!(
+            blot_dsl_text("a --password =hunter2"),
+            "a --password =*******"
+        );
+        assert_eq!(
+            blot_dsl_text("a --db$password=hunter2"),
+            "a --db$password=*******"
+        );
+        // A word of the secret quoted elsewhere (an error's header, a hint) goes too.
+        assert_eq!(
+            blot_dsl_text("100E: found 'word'\na --password=p@ss>word\nhint: '> :word'"),
+            "100E: found '****'\na --password=*********\nhint: '> :****'"
+        );
+    }
+
+    #[test]
+    fn assignments_in_free_text_are_masked() {
+        assert_eq!(
+            mask_assignments(
+                "java -Dspring.datasource.password=x1 -jar a.jar --db.url='jdbc:a b' --level=INFO"
+            ),
+            (
+                "java -Dspring.datasource.password=****** -jar a.jar --db.url=****** --level=INFO"
+                    .to_owned(),
+                2
+            )
+        );
+        assert_eq!(
+            mask_assignments("DB_PASSWORD=hunter2,X=1,API_KEY='a,b'"),
+            ("DB_PASSWORD=******,X=1,API_KEY=******".to_owned(), 2)
+        );
+        assert_eq!(
+            mask_assignments("[{name: i, environmentVariables: ['TOKEN=t', 'MODE=x']}]"),
+            (
+                "[{name: i, environmentVariables: ['TOKEN=******', 'MODE=x']}]".to_owned(),
+                1
+            )
+        );
+        assert_eq!(
+            mask_assignments("a=b password= =x é=ü"),
+            ("a=b password= =x é=ü".to_owned(), 0)
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! Masking of sensitive values in rendered objects, wherever an app's configuration ends up in
-//! a container: `--key=value` arguments, environment variables, and the JSON of
-//! `SPRING_APPLICATION_JSON`.
+//! Masking of sensitive values in rendered objects, wherever an app's configuration can end up
+//! in a container: arguments (`--key=value`, or `--key value`), commands (the container's, its
+//! lifecycle hooks', exec probes'), environment variables (by name, and `-Dkey=value` style
+//! assignments inside values such as `JAVA_TOOL_OPTIONS`), and the JSON of
+//! `SPRING_APPLICATION_JSON` at any depth. Init and additional containers included.
 
-use dataflow_core::sanitize::{MASK, is_sensitive};
+use dataflow_core::sanitize::{MASK, is_sensitive, mask_assignments};
 use dataflow_deployer::kubernetes::{AppObjects, Workload};
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{Container, LifecycleHandler, PodSpec, Probe};
 
 /// Masks every sensitive value of `objects`' containers; returns how many were masked.
 pub(super) fn mask_objects(objects: &mut AppObjects) -> usize {
@@ -32,14 +34,11 @@ fn mask_pod(pod: &mut PodSpec) -> usize {
 
 fn mask_container(container: &mut Container) -> usize {
     let mut masked = 0;
-    for arg in container.args.iter_mut().flatten() {
-        if let Some((key, value)) = arg.split_once('=')
-            && is_sensitive(key.trim_start_matches('-'))
-            && !value.trim().is_empty()
-        {
-            *arg = format!("{key}={MASK}");
-            masked += 1;
-        }
+    if let Some(args) = container.args.as_mut() {
+        masked += mask_words(args);
+    }
+    if let Some(command) = container.command.as_mut() {
+        masked += mask_words(command);
     }
     for env in container.env.iter_mut().flatten() {
         let Some(value) = env.value.as_mut() else {
@@ -50,28 +49,103 @@ fn mask_container(container: &mut Container) -> usize {
         } else if is_sensitive(&env.name) && !value.trim().is_empty() {
             *value = MASK.to_owned();
             masked += 1;
+        } else {
+            masked += mask_in_place(value);
         }
+    }
+    if let Some(lifecycle) = container.lifecycle.as_mut() {
+        for hook in [&mut lifecycle.post_start, &mut lifecycle.pre_stop]
+            .into_iter()
+            .flatten()
+        {
+            masked += mask_handler(hook);
+        }
+    }
+    for probe in [
+        &mut container.liveness_probe,
+        &mut container.readiness_probe,
+        &mut container.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        masked += mask_probe(probe);
     }
     masked
 }
 
-/// Masks the sensitive top-level entries of a JSON object of properties.
-fn mask_json(text: &mut String) -> usize {
-    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str(text) else {
-        return 0;
-    };
+fn mask_handler(handler: &mut LifecycleHandler) -> usize {
+    handler
+        .exec
+        .as_mut()
+        .and_then(|exec| exec.command.as_mut())
+        .map_or(0, |command| mask_words(command))
+}
+
+fn mask_probe(probe: &mut Probe) -> usize {
+    probe
+        .exec
+        .as_mut()
+        .and_then(|exec| exec.command.as_mut())
+        .map_or(0, |command| mask_words(command))
+}
+
+/// Masks assignments in each word, and the word after a sensitive `--key` given alone.
+fn mask_words(words: &mut [String]) -> usize {
     let mut masked = 0;
-    for (key, value) in &mut object {
-        let blank = value.as_str().is_some_and(|v| v.trim().is_empty());
-        if is_sensitive(key) && !blank && !value.is_null() {
-            *value = serde_json::Value::String(MASK.to_owned());
+    let mut next_is_secret = false;
+    for word in words.iter_mut() {
+        if next_is_secret && !word.trim().is_empty() && !word.starts_with("--") {
+            *word = MASK.to_owned();
             masked += 1;
+            next_is_secret = false;
+            continue;
         }
-    }
-    if masked > 0 {
-        *text = serde_json::Value::Object(object).to_string();
+        next_is_secret = word.starts_with("--")
+            && !word.contains('=')
+            && is_sensitive(word.trim_start_matches('-'));
+        masked += mask_in_place(word);
     }
     masked
+}
+
+fn mask_in_place(text: &mut String) -> usize {
+    let (masked_text, masked) = mask_assignments(text);
+    if masked > 0 {
+        *text = masked_text;
+    }
+    masked
+}
+
+/// Masks the sensitive entries of a JSON object of properties, nested objects included.
+fn mask_json(text: &mut String) -> usize {
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return mask_in_place(text);
+    };
+    let masked = mask_json_value(&mut value);
+    if masked > 0 {
+        *text = value.to_string();
+    }
+    masked
+}
+
+fn mask_json_value(value: &mut serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Object(object) => object
+            .iter_mut()
+            .map(|(key, value)| {
+                let blank = value.is_null() || value.as_str().is_some_and(|v| v.trim().is_empty());
+                if is_sensitive(key) && !blank && !value.is_object() {
+                    *value = serde_json::Value::String(MASK.to_owned());
+                    1
+                } else {
+                    mask_json_value(value)
+                }
+            })
+            .sum(),
+        serde_json::Value::Array(items) => items.iter_mut().map(mask_json_value).sum(),
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +197,49 @@ mod tests {
         assert_eq!(
             env[2].value.as_deref(),
             Some(r#"{"a.secret":"******","b":"visible","c.key":""}"#)
+        );
+    }
+
+    #[test]
+    fn commands_split_arguments_nested_json_and_options_in_values_are_masked() {
+        let mut container = Container {
+            command: Some(vec![
+                "java".to_owned(),
+                "-Ddb.password=hunter2".to_owned(),
+                "-jar".to_owned(),
+                "app.jar".to_owned(),
+            ]),
+            args: Some(vec![
+                "--password".to_owned(),
+                "hunter3".to_owned(),
+                "--verbose".to_owned(),
+            ]),
+            env: Some(vec![
+                env(
+                    "JAVA_TOOL_OPTIONS",
+                    "-Xmx1g -Dspring.datasource.password=hunter4",
+                ),
+                env(
+                    "SPRING_APPLICATION_JSON",
+                    r#"{"spring":{"datasource":{"password":"hunter5","url":"jdbc:x"}},"level":"INFO"}"#,
+                ),
+            ]),
+            ..Container::default()
+        };
+        assert_eq!(mask_container(&mut container), 5);
+        let text = format!("{container:?}");
+        for secret in ["hunter2", "hunter3", "hunter4", "hunter5", "jdbc:x"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert_eq!(
+            container.args.as_deref(),
+            Some(
+                &[
+                    "--password".to_owned(),
+                    MASK.to_owned(),
+                    "--verbose".to_owned()
+                ][..]
+            )
         );
     }
 }
