@@ -132,7 +132,7 @@ pub struct Config {
         hide_env_values = true,
         global = true
     )]
-    pub stream_app_properties: Vec<(String, String)>,
+    pub stream_app_properties: Vec<KeyValue>,
     /// A Kubernetes platform setting, as SCDF's
     /// spring.cloud.skipper.server.platform.kubernetes.accounts.default.<KEY>, e.g.
     /// namespace=streams or imagePullPolicy=Always. Repeatable; in the variable, one KEY=VALUE
@@ -146,16 +146,76 @@ pub struct Config {
         hide_env_values = true,
         global = true
     )]
-    pub kubernetes_settings: Vec<(String, String)>,
+    pub kubernetes_settings: Vec<KeyValue>,
 }
 
-fn parse_key_value(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => {
-            Ok((key.trim().to_owned(), value.trim().to_owned()))
+/// One `KEY=VALUE` line of a repeatable setting. A blank line (a YAML block scalar in a
+/// Kubernetes manifest ends with one) is nothing. A malformed line is kept as such and refused
+/// by [`Config::stream_app_properties`] / [`Config::kubernetes_settings`], because clap's own
+/// error would repeat the line, which may hold a secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeyValue(Line);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Line {
+    Blank,
+    Pair(String, String),
+    Malformed(&'static str),
+}
+
+/// Only the key shows: the value may be a secret.
+impl fmt::Debug for KeyValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Line::Pair(key, _) => write!(f, "{key}=…"),
+            Line::Blank => f.write_str("(blank)"),
+            Line::Malformed(why) => write!(f, "(malformed: {why})"),
         }
-        _ => Err(format!("expected KEY=VALUE, got '{s}'")),
     }
+}
+
+/// The pairs of `lines`, blank lines skipped.
+fn pairs(lines: &[KeyValue]) -> impl Iterator<Item = (&String, &String)> {
+    lines.iter().filter_map(|line| match &line.0 {
+        Line::Pair(key, value) => Some((key, value)),
+        Line::Blank | Line::Malformed(_) => None,
+    })
+}
+
+/// The pairs of `lines` by key, or which line of `flag` is malformed (its text not repeated).
+fn checked_pairs(
+    flag: &str,
+    lines: &[KeyValue],
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let non_blank = lines.iter().filter(|line| line.0 != Line::Blank);
+    for (index, line) in non_blank.enumerate() {
+        if let Line::Malformed(why) = line.0 {
+            return Err(format!("{flag}: entry {} {why}", index + 1));
+        }
+    }
+    Ok(pairs(lines)
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect())
+}
+
+/// A `KEY=VALUE` line; never fails (see [`KeyValue`]).
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "clap's value parsers return a Result"
+)]
+fn parse_key_value(s: &str) -> Result<KeyValue, String> {
+    let line = if s.trim().is_empty() {
+        Line::Blank
+    } else {
+        match s.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => {
+                Line::Pair(key.trim().to_owned(), value.trim().to_owned())
+            }
+            Some(_) => Line::Malformed("has an empty key before '=' (expected KEY=VALUE)"),
+            None => Line::Malformed("has no '=' (expected KEY=VALUE)"),
+        }
+    };
+    Ok(KeyValue(line))
 }
 
 fn parse_secret(s: &str) -> Result<SecretString, String> {
@@ -186,6 +246,22 @@ impl Config {
                 self.database_connect_timeout_seconds,
             )),
         }
+    }
+
+    /// The `--stream-app-property` pairs (the last of a repeated key wins), or which entry is
+    /// malformed.
+    pub fn stream_app_properties(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, String> {
+        checked_pairs("--stream-app-property", &self.stream_app_properties)
+    }
+
+    /// The `--kubernetes-setting` pairs (the last of a repeated key wins), or which entry is
+    /// malformed.
+    pub fn kubernetes_settings(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, String> {
+        checked_pairs("--kubernetes-setting", &self.kubernetes_settings)
     }
 
     /// The address to listen on.
@@ -270,76 +346,79 @@ impl fmt::Debug for Config {
 }
 
 /// `KEY=VALUE` pairs as the lines of a variable's value (quoted, so the lines stay one
-/// variable), sensitive values masked.
-fn masked_lines(pairs: &[(String, String)]) -> String {
-    if pairs.is_empty() {
+/// variable), sensitive values masked: by key, and assignments inside values (environment
+/// variables `DB_PASSWORD=…`, YAML holding `TOKEN=…`).
+fn masked_lines(lines: &[KeyValue]) -> String {
+    let lines: Vec<String> = pairs(lines)
+        .map(|(key, value)| {
+            let value = dataflow_core::sanitize::mask_value(key, value);
+            let (value, _) = dataflow_core::sanitize::mask_assignments(value);
+            format!("{key}={value}")
+        })
+        .collect();
+    if lines.is_empty() {
         return String::new();
     }
-    let lines: Vec<String> = pairs
-        .iter()
-        .map(|(key, value)| format!("{key}={}", dataflow_core::sanitize::mask_value(key, value)))
-        .collect();
     format!("'{}'", lines.join("\n"))
 }
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser as _;
+
     use super::*;
 
-    fn parse(args: &[&str]) -> Args {
-        Args::try_parse_from(std::iter::once("dataflow-server").chain(args.iter().copied()))
-            .unwrap()
+    fn config(args: &[&str]) -> Config {
+        let mut all = vec!["dataflow-server"];
+        all.extend_from_slice(args);
+        Args::try_parse_from(all).expect("parses").config
     }
 
     #[test]
-    fn defaults_serve_sqlite_in_the_data_directory_on_9393() {
-        let args = parse(&[]);
-        assert_eq!(args.command, None);
-        assert_eq!(args.config.port, 9393);
-        assert_eq!(
-            args.config.effective_database_url(),
-            "sqlite:data/dataflow.db"
-        );
-        assert!(args.config.uses_default_database());
-    }
-
-    #[test]
-    fn options_work_before_and_after_the_command() {
-        let before = parse(&["--port", "1234", "migrate"]);
-        let after = parse(&["migrate", "--port", "1234", "--data-dir", "/tmp/x"]);
-        assert_eq!(before.command, Some(Command::Migrate));
-        assert_eq!((before.config.port, after.config.port), (1234, 1234));
-        assert_eq!(
-            after.config.effective_database_url(),
-            "sqlite:/tmp/x/dataflow.db"
-        );
-    }
-
-    #[test]
-    fn secrets_are_redacted_in_debug_and_print_config() {
-        let args = parse(&[
-            "print-config",
-            "--database-url",
-            "mysql://app:url-secret@db:3306/dataflow",
-            "--database-password",
-            "option-secret",
+    fn repeatable_settings_skip_blank_lines_and_hide_secrets() {
+        let config = config(&[
+            "--stream-app-property",
+            "spring.cloud.stream.kafka.binder.brokers=kafka:9092\n\n",
+            "--stream-app-property",
+            "spring.kafka.password=hunter2",
+            "--kubernetes-setting",
+            "environmentVariables=DB_PASSWORD=hunter3,X=1",
         ]);
-        let shown = format!("{:?}\n{}", args.config, args.config.to_env_lines());
-        assert!(!shown.contains("url-secret"), "{shown}");
-        assert!(!shown.contains("option-secret"), "{shown}");
-        assert!(
-            shown.contains("DATAFLOW_DATABASE_URL=mysql://app:******@db:3306/dataflow"),
-            "{shown}"
+        assert_eq!(
+            config
+                .stream_app_properties()
+                .expect("well formed")
+                .keys()
+                .collect::<Vec<_>>(),
+            [
+                "spring.cloud.stream.kafka.binder.brokers",
+                "spring.kafka.password"
+            ]
         );
-        assert!(
-            shown.contains("DATAFLOW_DATABASE_PASSWORD=******"),
-            "{shown}"
+        assert_eq!(
+            config.kubernetes_settings().expect("well formed")["environmentVariables"],
+            "DB_PASSWORD=hunter3,X=1"
         );
+        for shown in [config.to_env_lines(), format!("{config:?}")] {
+            assert!(!shown.contains("hunter"), "{shown}");
+            assert!(shown.contains("kafka:9092"), "{shown}");
+            assert!(shown.contains("X=1"), "{shown}");
+        }
     }
 
     #[test]
-    fn bad_values_are_refused_by_name() {
-        let err = Args::try_parse_from(["dataflow-server", "--port", "http"]).unwrap_err();
-        assert!(err.to_string().contains("--port"), "{err}");
+    fn a_line_without_equals_is_refused_without_repeating_it() {
+        let config = config(&[
+            "--stream-app-property",
+            "a=b",
+            "--stream-app-property",
+            "spring.kafka.password hunter2",
+        ]);
+        let error = config.stream_app_properties().expect_err("no '='");
+        assert_eq!(
+            error,
+            "--stream-app-property: entry 2 has no '=' (expected KEY=VALUE)"
+        );
+        assert!(!format!("{config:?}").contains("hunter2"));
     }
 }

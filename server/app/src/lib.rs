@@ -69,10 +69,10 @@ fn deployments(
     config: &Config,
     store: std::sync::Arc<dyn dataflow_store::Store>,
 ) -> anyhow::Result<service::deployments::Deployments> {
-    let settings = config.kubernetes_settings.iter().cloned().collect();
+    let settings = config.kubernetes_settings().map_err(anyhow::Error::msg)?;
     let platform = dataflow_deployer::kubernetes::KubernetesPlatform::from_properties(&settings)
         .context("invalid Kubernetes platform setting (--kubernetes-setting)")?;
-    let app_properties = config.stream_app_properties.iter().cloned().collect();
+    let app_properties = config.stream_app_properties().map_err(anyhow::Error::msg)?;
     Ok(service::deployments::Deployments::new(
         store,
         platform,
@@ -83,9 +83,10 @@ fn deployments(
 /// `render-stream`: the manifests of a stream that need not be stored, from the configured
 /// database's registry.
 async fn render_stream(config: &Config, args: &RenderStream) -> anyhow::Result<String> {
-    let written = dataflow_dsl::stream::parse_stream(&args.definition)
-        .ok()
-        .and_then(|definition| definition.name);
+    let written = match dataflow_dsl::stream::parse_stream(&args.definition) {
+        Ok(definition) => definition.name,
+        Err(e) => anyhow::bail!("{}", dataflow_core::sanitize::blot_dsl_text(&e.formatted())),
+    };
     let name = match (&args.name, written) {
         (Some(given), Some(written)) if *given != written => anyhow::bail!(
             "the definition names the stream '{written}' but --name says '{given}'; give one name"

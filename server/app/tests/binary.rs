@@ -321,6 +321,22 @@ fn render_stream_failures_exit_non_zero_and_say_why() {
         "{stderr}"
     );
 
+    let broken = render_stream(
+        dir.path(),
+        &["--definition", "time --password=hunter2 | | log"],
+    );
+    assert!(!broken.status.success());
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("Error: 1"),
+        "the DSL error comes first: {stderr}"
+    );
+    assert!(
+        stderr.contains("time --password=******* | | log"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+
     let two_names = render_stream(
         dir.path(),
         &["--definition", "a = time | log", "--name", "b"],
@@ -346,7 +362,7 @@ fn render_stream_failures_exit_non_zero_and_say_why() {
     assert!(!bad_properties.status.success());
     let stderr = String::from_utf8_lossy(&bad_properties.stderr);
     assert!(
-        stderr.contains("Invalid deployment property 'count=2'"),
+        stderr.contains("Invalid deployment property 'count':"),
         "{stderr}"
     );
 }
