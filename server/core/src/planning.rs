@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::app::AppRegistration;
+use crate::app::{AppRegistration, AppType};
 use crate::deployment::{APP_NAME, AppDeploymentRequest, COUNT, DEPLOYER_PREFIX, GROUP, INDEXED};
 use crate::error::{Code, Error, Result};
 use crate::stream::StreamApp;
@@ -150,10 +150,12 @@ pub fn plan_stream(input: &PlanInput<'_>) -> Result<Vec<AppDeploymentRequest>> {
                 up.contains_key(PARTITION_KEY_EXPRESSION)
                     || up.contains_key(PARTITION_KEY_EXTRACTOR)
             });
-        let partitioned = upstream_partitions
-            || app_props
-                .get(CONSUMER_PARTITIONED)
-                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        // Apps of an `||` group have no bindings, so nothing to partition (as SCDF).
+        let partitioned = app.app_type != AppType::App
+            && (upstream_partitions
+                || app_props
+                    .get(CONSUMER_PARTITIONED)
+                    .is_some_and(|v| v.eq_ignore_ascii_case("true")));
         if partitioned {
             app_props.insert(CONSUMER_PARTITIONED.to_owned(), "true".to_owned());
             deployer_props.insert(INDEXED.to_owned(), "true".to_owned());
@@ -239,7 +241,7 @@ fn group_properties<'a>(input: &PlanInput<'a>, labels: &BTreeSet<&str>) -> Resul
         let property = if prefix == "app" {
             expand_binding_shorthand(property)
         } else {
-            format!("{DEPLOYER_PREFIX}{property}")
+            format!("{DEPLOYER_PREFIX}{}", generic_deployer_key(property))
         };
         let (all, by_label) = if prefix == "app" {
             (&mut grouped.app_all, &mut grouped.app)
@@ -259,6 +261,22 @@ fn group_properties<'a>(input: &PlanInput<'a>, labels: &BTreeSet<&str>) -> Resul
             Code::InvalidDeploymentProperties,
             problems.join("\n"),
         ))
+    }
+}
+
+/// The generic deployer keys planning itself reads (`count`, `indexed`) in their one spelling,
+/// whatever relaxed form was written (`COUNT`, `Indexed`): platforms match keys loosely, so
+/// planning must read the same value they do. Other keys are left as written.
+fn generic_deployer_key(property: &str) -> &str {
+    let folded: String = property
+        .chars()
+        .filter(|ch| !matches!(ch, '-' | '_'))
+        .map(|ch| ch.to_ascii_lowercase())
+        .collect();
+    match folded.as_str() {
+        "count" => "count",
+        "indexed" => "indexed",
+        _ => property,
     }
 }
 
@@ -416,12 +434,16 @@ fn starts_with_known_prefix(segment: &str) -> bool {
         .any(|prefix| key.starts_with(prefix))
 }
 
+/// The error names the segment's key only: its value may be a secret.
 fn bad_segment(segment: &str) -> Error {
+    let key = segment
+        .split_once('=')
+        .map_or(segment, |(key, _)| key)
+        .trim();
     Error::new(
         Code::InvalidDeploymentProperties,
         format!(
-            "Invalid deployment property '{}': expected 'key=value' with a key starting with 'app.', 'deployer.' or 'version.'.",
-            segment.trim()
+            "Invalid deployment property '{key}': expected 'key=value' with a key starting with 'app.', 'deployer.' or 'version.'."
         ),
     )
 }

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::app::AppName;
-use crate::app::AppType;
+
 use crate::stream::stream_apps;
 
 fn registration(app_type: AppType, name: &str, version: &str, default: bool) -> AppRegistration {
@@ -285,6 +285,46 @@ fn an_app_missing_from_the_registry_is_named() {
         error.message(),
         "Application name 'nosuch' with type 'sink' does not exist in the app registry."
     );
+}
+
+#[test]
+fn relaxed_spellings_of_count_are_read_as_platforms_read_them() {
+    let requests = plan(
+        "http | log",
+        &[
+            ("deployer.log.COUNT", "3"),
+            ("app.http.producer.partitionKeyExpression", "payload"),
+        ],
+    )
+    .expect("plans");
+    assert_eq!(requests[1].deployment_properties[COUNT], "3");
+    assert_eq!(requests[1].app_properties[INSTANCE_COUNT], "3");
+    assert_eq!(requests[0].app_properties[PARTITION_COUNT], "3");
+}
+
+#[test]
+fn apps_of_a_group_are_never_partitioned() {
+    let requests = plan(
+        "time || log",
+        &[
+            ("app.time.producer.partitionKeyExpression", "payload"),
+            ("app.log.consumer.partitioned", "true"),
+        ],
+    )
+    .expect("plans");
+    assert!(!requests[1].deployment_properties.contains_key(INDEXED));
+    assert!(!requests[0].app_properties.contains_key(PARTITION_COUNT));
+}
+
+#[test]
+fn comma_string_errors_do_not_repeat_values() {
+    let error = parse_comma_properties("password=hunter2").expect_err("unknown prefix");
+    assert!(
+        error.message().contains("'password'"),
+        "{}",
+        error.message()
+    );
+    assert!(!error.message().contains("hunter2"), "{}", error.message());
 }
 
 #[test]
