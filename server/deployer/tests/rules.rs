@@ -359,6 +359,44 @@ fn server_init_containers_fill_in_by_position() {
 }
 
 #[test]
+fn init_container_variables_are_split_once_at_their_first_equals() {
+    let objects = bare("a")
+        .kube(
+            "initContainer",
+            "{name: i, image: busybox, environmentVariables: ['PROFILES=a,b', 'HOSTS=a=1,b=2']}",
+        )
+        .render();
+    let env: Vec<(String, Option<String>)> = pod(&objects).init_containers.clone().unwrap()[0]
+        .env
+        .clone()
+        .unwrap()
+        .into_iter()
+        .map(|var| (var.name, var.value))
+        .collect();
+    assert_eq!(
+        env,
+        [
+            ("PROFILES".to_owned(), Some("a,b".to_owned())),
+            ("HOSTS".to_owned(), Some("a=1,b=2".to_owned())),
+        ]
+    );
+    // The flattened form is a comma-separated text: one variable per piece.
+    let flattened = bare("a")
+        .kube("initContainer.name", "i")
+        .kube("initContainer.image", "busybox")
+        .kube("initContainer.environmentVariables", "A=1,B=2")
+        .render();
+    let names: Vec<String> = pod(&flattened).init_containers.clone().unwrap()[0]
+        .env
+        .clone()
+        .unwrap()
+        .into_iter()
+        .map(|var| var.name)
+        .collect();
+    assert_eq!(names, ["A", "B"]);
+}
+
+#[test]
 fn environment_variables_are_defined_once() {
     let error = bare("a")
         .kube("environmentVariables", "DB_PASSWORD=hunter2")

@@ -138,14 +138,27 @@ impl InitContainerSpec {
         }
         check_container_name(key, name)?;
         let image = super::properties::image(key, image)?;
-        let mut env = Vec::new();
+        let mut env: Vec<EnvVar> = Vec::new();
+        // Each entry is one variable (a list item, or one piece of a comma-separated text), so
+        // it is split once, at its first `=`: `HOSTS=a=1,b=2` as a list item is one variable.
         for entry in self.environment_variables.iter().flatten() {
-            let vars = formats::parse_env(key, entry)?;
-            env.extend(vars.into_iter().map(|(name, value)| EnvVar {
-                name,
-                value: Some(value),
+            if entry.trim().is_empty() {
+                continue;
+            }
+            let Some((name, value)) = entry.split_once('=') else {
+                return Err(Error::invalid(
+                    key,
+                    "an init container's environment variable has no `=`; expected `NAME=value`",
+                ));
+            };
+            let name = name.trim();
+            formats::check_env_name(key, name)?;
+            env.retain(|existing| existing.name != name);
+            env.push(EnvVar {
+                name: name.to_owned(),
+                value: Some(value.to_owned()),
                 value_from: None,
-            }));
+            });
         }
         for entry in self.environment_variables_from_field_refs.iter().flatten() {
             let Some((name, path)) = entry.split_once('=') else {
