@@ -119,13 +119,19 @@ pub fn plan_stream(input: &PlanInput<'_>) -> Result<Vec<AppDeploymentRequest>> {
     let labels: BTreeSet<&str> = input.apps.iter().map(|a| a.label.as_str()).collect();
     let grouped = group_properties(input, &labels)?;
 
+    // Each app's properties before partitioning: a consumer looks at its producer's.
+    let planned: Vec<BTreeMap<String, String>> = input
+        .apps
+        .iter()
+        .map(|app| app_properties(input, app, &grouped))
+        .collect();
     let mut requests = Vec::with_capacity(input.apps.len());
     // SCDF plans from the sink back to the source: a producer's partitioning depends on
     // whether the app after it consumes partitions, and on how many instances it runs.
     let mut downstream: Option<(bool, u32)> = None; // (partitioned consumer, count)
     for (index, app) in input.apps.iter().enumerate().rev() {
         let registration = resolve(input, app, grouped.versions.get(app.label.as_str()))?;
-        let mut app_props = app_properties(input, app, &grouped);
+        let mut app_props = planned[index].clone();
         let mut deployer_props = deployer_properties(input, app, &grouped);
 
         let count = match deployer_props.get(COUNT) {
@@ -145,7 +151,7 @@ pub fn plan_stream(input: &PlanInput<'_>) -> Result<Vec<AppDeploymentRequest>> {
         }
         let upstream_partitions = index
             .checked_sub(1)
-            .map(|up| app_properties(input, &input.apps[up], &grouped))
+            .map(|up| &planned[up])
             .is_some_and(|up| {
                 up.contains_key(PARTITION_KEY_EXPRESSION)
                     || up.contains_key(PARTITION_KEY_EXTRACTOR)
