@@ -577,14 +577,16 @@ impl<'g> Writer<'g> {
         links.iter().filter(|&&l| !self.is_transition(l)).count()
     }
 
+    /// Every link leaving `node`, by index.
+    fn outgoing(&self, node: usize) -> &[usize] {
+        let id = self.graph.nodes[node].id.as_str();
+        self.links_by_source.get(id).map_or(&[], Vec::as_slice)
+    }
+
     /// Links from `node`; plain links into `END` only when `include_end` (SCDF's
     /// `findLinksFrom`: a link into `END` that has properties always counts).
     fn links_from(&self, node: usize, include_end: bool) -> Vec<usize> {
-        let id = self.graph.nodes[node].id.as_str();
-        let Some(links) = self.links_by_source.get(id) else {
-            return Vec::new();
-        };
-        links
+        self.outgoing(node)
             .iter()
             .copied()
             .filter(|&l| {
@@ -598,11 +600,7 @@ impl<'g> Writer<'g> {
     /// Plain links from `node` not into `END`, and transitions named `'*'` (SCDF's
     /// `findLinksFromWithoutTransitions`).
     fn links_from_without_transitions(&self, node: usize) -> Vec<usize> {
-        let id = self.graph.nodes[node].id.as_str();
-        let Some(links) = self.links_by_source.get(id) else {
-            return Vec::new();
-        };
-        links
+        self.outgoing(node)
             .iter()
             .copied()
             .filter(|&l| match self.graph.links[l].transition_name() {
