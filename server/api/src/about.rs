@@ -163,3 +163,15 @@ pub struct BuildInfo {
     /// Version.
     pub version: String,
 }
+
+/// `GET /security/info`: who the caller is, SCDF's shape (the dashboard reads it before
+/// anything else).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityInfoResource {
+    /// The security facts.
+    #[serde(flatten)]
+    pub info: SecurityInfo,
+    /// `self`.
+    #[serde(rename = "_links")]
+    pub links: crate::hal::SelfLinks,
+}

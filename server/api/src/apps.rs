@@ -10,6 +10,9 @@ use crate::hal::{PagedResources, SelfLinks};
 /// The `_embedded` key of app lists.
 pub const APP_LIST_KEY: &str = "appRegistrationResourceList";
 
+/// The `bootVersion` every registration reports (see [`AppRegistrationResource::boot_version`]).
+pub const DEFAULT_BOOT_VERSION: &str = "2";
+
 /// One registered app version, as in `GET /apps`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,6 +35,9 @@ pub struct AppRegistrationResource {
     pub versions: Option<Vec<String>>,
     /// A display label; SCDF leaves it `null` for registry entries.
     pub label: Option<String>,
+    /// The Spring Boot generation of the app's schema. SCDF 2.11 ignores the `bootVersion`
+    /// given at registration and always reports `"2"`; so do we (the dashboard needs the field).
+    pub boot_version: String,
     /// `self`: `/apps/{type}/{name}/{version}`.
     #[serde(rename = "_links")]
     pub links: SelfLinks,
@@ -49,6 +55,7 @@ impl AppRegistrationResource {
             default_version: app.default_version,
             versions: None,
             label: None,
+            boot_version: DEFAULT_BOOT_VERSION.to_owned(),
             links: SelfLinks::new(format!(
                 "{base_url}/apps/{}/{}/{}",
                 app.app_type, app.name, app.version

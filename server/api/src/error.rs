@@ -54,18 +54,3 @@ impl VndErrors {
             .map_or("", |e| e.message.as_str())
     }
 }
-
-/// Spring Boot's error body, used for requests that match no endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BootError {
-    /// ISO-8601 time of the failure.
-    pub timestamp: String,
-    /// HTTP status code.
-    pub status: u16,
-    /// HTTP reason phrase.
-    pub error: String,
-    /// What went wrong.
-    pub message: String,
-    /// The request path.
-    pub path: String,
-}

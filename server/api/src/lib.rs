@@ -17,6 +17,7 @@ pub mod apps;
 pub mod completion;
 pub mod error;
 pub mod hal;
+pub mod schema;
 pub mod streams;
 pub mod tools;
 

@@ -119,6 +119,37 @@ pub struct Config {
         global = true
     )]
     pub fetch_timeout_seconds: u64,
+    /// A directory `file:` app lists may be read from (`POST /apps?uri=file:…`); repeatable, in
+    /// the variable comma-separated. None by default: `file:` lists are refused. Symlinks and
+    /// `..` cannot leave these directories.
+    #[arg(
+        long = "app-import-dir",
+        env = "DATAFLOW_APP_IMPORT_DIRS",
+        value_name = "DIR",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub app_import_dirs: Vec<PathBuf>,
+    /// A host app lists may be fetched from even though it resolves to a loopback, private,
+    /// link-local or other non-public address (an internal repository); repeatable, in the
+    /// variable comma-separated. Public hosts need no entry.
+    #[arg(
+        long = "app-import-allowed-host",
+        env = "DATAFLOW_APP_IMPORT_ALLOWED_HOSTS",
+        value_name = "HOST",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub app_import_allowed_hosts: Vec<String>,
+    /// Take the links' scheme and host from X-Forwarded-Proto/X-Forwarded-Host (only when a
+    /// proxy in front of the server sets them: any client can send them).
+    #[arg(
+        long,
+        env = "DATAFLOW_TRUST_FORWARDED_HEADERS",
+        default_value_t = false,
+        global = true
+    )]
+    pub trust_forwarded_headers: bool,
     /// A property every stream app receives, lowest precedence (SCDF's
     /// spring.cloud.dataflow.application-properties.stream.*), e.g.
     /// spring.cloud.stream.kafka.binder.brokers=kafka:9092. Repeatable; in the variable, one
@@ -298,6 +329,22 @@ impl Config {
                 self.fetch_timeout_seconds
             ),
             format!(
+                "DATAFLOW_APP_IMPORT_DIRS={}",
+                self.app_import_dirs
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            format!(
+                "DATAFLOW_APP_IMPORT_ALLOWED_HOSTS={}",
+                self.app_import_allowed_hosts.join(",")
+            ),
+            format!(
+                "DATAFLOW_TRUST_FORWARDED_HEADERS={}",
+                self.trust_forwarded_headers
+            ),
+            format!(
                 "DATAFLOW_STREAM_APP_PROPERTIES={}",
                 masked_lines(&self.stream_app_properties)
             ),
@@ -333,6 +380,9 @@ impl fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("max_request_bytes", &self.max_request_bytes)
             .field("fetch_timeout_seconds", &self.fetch_timeout_seconds)
+            .field("app_import_dirs", &self.app_import_dirs)
+            .field("app_import_allowed_hosts", &self.app_import_allowed_hosts)
+            .field("trust_forwarded_headers", &self.trust_forwarded_headers)
             .field(
                 "stream_app_properties",
                 &masked_lines(&self.stream_app_properties),

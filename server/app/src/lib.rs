@@ -16,6 +16,7 @@ pub mod state;
 pub mod telemetry;
 
 use config::{Command, Config, RenderStream};
+use service::registry::ImportPolicy;
 use state::AppState;
 
 /// Runs `command` with `config`.
@@ -111,12 +112,16 @@ async fn render_stream(config: &Config, args: &RenderStream) -> anyhow::Result<S
 async fn serve(config: Config) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
     let deployments = deployments(&config, store.clone())?;
-    let state = AppState::new(
+    let policy = ImportPolicy::new(&config.app_import_dirs, &config.app_import_allowed_hosts)
+        .context("invalid --app-import-dir")?;
+    let state = AppState::with_import_policy(
         store,
         config.max_request_bytes,
         Duration::from_secs(config.fetch_timeout_seconds),
+        policy,
     )?
-    .with_deployments(deployments);
+    .with_deployments(deployments)
+    .trusting_forwarded_headers(config.trust_forwarded_headers);
     let addr = config.listen_addr();
     let listener = TcpListener::bind(addr)
         .await

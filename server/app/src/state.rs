@@ -8,8 +8,9 @@ use dataflow_deployer::kubernetes::KubernetesPlatform;
 use dataflow_store::Store;
 
 use crate::metrics::Metrics;
+use crate::service::cpu::CpuPool;
 use crate::service::deployments::Deployments;
-use crate::service::registry::Registry;
+use crate::service::registry::{Fetcher, ImportPolicy, Registry};
 use crate::service::streams::Streams;
 
 /// Shared state of the server (cheap to clone).
@@ -27,19 +28,39 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Largest request body accepted.
     pub max_request_bytes: usize,
+    /// Whether `X-Forwarded-Host`/`-Proto` come from a proxy the operator runs (and so may
+    /// set the links' base URL).
+    pub trust_forwarded_headers: bool,
+    /// Runs CPU-heavy request work (DSL parsing) off the async workers.
+    pub cpu: CpuPool,
 }
 
 impl AppState {
-    /// State over `store` with the given limits.
+    /// State over `store` with the given limits, `file:` and non-public app lists off.
     pub fn new(
         store: Arc<dyn Store>,
         max_request_bytes: usize,
         fetch_timeout: std::time::Duration,
     ) -> anyhow::Result<Self> {
-        let registry = Registry::new(store.clone(), max_request_bytes, fetch_timeout)
+        Self::with_import_policy(
+            store,
+            max_request_bytes,
+            fetch_timeout,
+            ImportPolicy::default(),
+        )
+    }
+
+    /// State over `store` reading app lists as `policy` allows.
+    pub fn with_import_policy(
+        store: Arc<dyn Store>,
+        max_request_bytes: usize,
+        fetch_timeout: std::time::Duration,
+        policy: ImportPolicy,
+    ) -> anyhow::Result<Self> {
+        let fetcher = Fetcher::new(policy, max_request_bytes, fetch_timeout)
             .context("cannot start the HTTP client for app lists")?;
         Ok(Self {
-            registry,
+            registry: Registry::new(store.clone(), fetcher),
             streams: Streams::new(store.clone()),
             deployments: Deployments::new(
                 store.clone(),
@@ -49,7 +70,18 @@ impl AppState {
             store,
             metrics: Arc::new(Metrics::default()),
             max_request_bytes,
+            trust_forwarded_headers: false,
+            cpu: CpuPool::default(),
         })
+    }
+
+    /// The same state taking `X-Forwarded-Host`/`-Proto` for links when `trusted`.
+    #[must_use]
+    pub fn trusting_forwarded_headers(self, trusted: bool) -> Self {
+        Self {
+            trust_forwarded_headers: trusted,
+            ..self
+        }
     }
 
     /// The same state deploying with `deployments` (the configured platform and server-wide

@@ -16,6 +16,8 @@ pub enum ErrorClass {
     PayloadTooLarge,
     /// The request body is of a media type the endpoint does not read (415).
     UnsupportedMediaType,
+    /// 405: the endpoint does not take this method.
+    MethodNotAllowed,
     /// A dependency (the database) is not reachable right now (503).
     Unavailable,
     /// A bug or an unexpected failure (500); details are logged, not returned.
@@ -91,6 +93,20 @@ error_codes! {
     UnsupportedMediaType => UnsupportedMediaType, "HttpMediaTypeNotSupportedException";
     /// The database cannot be reached.
     StoreUnavailable => Unavailable, "StoreUnavailableException";
+    /// No schema target of that name (`/schema/targets/{name}`).
+    NoSuchSchemaTarget => NotFound, "NoSuchSchemaTargetException";
+    /// A request the HTTP layer cannot read: no or several `Host` headers, a path or parameter
+    /// that is not UTF-8 once decoded.
+    MalformedRequest => InvalidRequest, "MalformedRequestException";
+    /// No endpoint has this path.
+    NoSuchEndpoint => NotFound, "NoHandlerFoundException";
+    /// The endpoint exists but not for this method.
+    MethodNotAllowed => MethodNotAllowed, "HttpRequestMethodNotSupportedException";
+    /// An app list location the operator has not allowed (a `file:` outside the import
+    /// directories, an `http(s)` host in a private or local range).
+    AppListLocationRefused => InvalidRequest, "AppListLocationRefusedException";
+    /// DSL text longer than the parsers accept.
+    DefinitionTooLong => InvalidRequest, "DefinitionTooLongException";
     /// Anything unexpected.
     Internal => Internal, "InternalServerError";
 }

@@ -10,14 +10,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dataflow_api::about::{
     AboutResource, BuildInfo, Dependency, FeatureInfo, GitAndBuildInfo, MonitoringDashboardInfo,
-    RootResource, RuntimeEnvironment, RuntimeEnvironmentDetails, SecurityInfo, VersionInfo,
+    RootResource, RuntimeEnvironment, RuntimeEnvironmentDetails, SecurityInfo,
+    SecurityInfoResource, VersionInfo,
 };
+use dataflow_api::apps::DEFAULT_BOOT_VERSION;
 use dataflow_api::hal::SelfLinks;
+use dataflow_api::schema::{SchemaTargetResource, SchemaTargetsResource, SchemaVersionsResource};
 use dataflow_api::{API_REVISION, Link};
+use dataflow_core::Code;
 use serde_json::json;
 
 use super::error::{ApiError, hal_json};
-use super::extract::BaseUrl;
+use super::extract::{ApiPath, BaseUrl};
 use crate::state::AppState;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -29,6 +33,80 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/management/health", get(health))
         .route("/management/info", get(info))
         .route("/metrics", get(metrics))
+        .route("/security/info", get(security_info))
+        .route("/schema/versions", get(schema_versions))
+        .route("/schema/targets", get(schema_targets))
+        .route("/schema/targets/{name}", get(schema_target_one))
+}
+
+/// Security is not there yet: nobody is authenticated and nothing asks them to be.
+fn security() -> SecurityInfo {
+    SecurityInfo {
+        authentication_enabled: false,
+        authenticated: false,
+        username: None,
+        roles: Vec::new(),
+    }
+}
+
+/// `GET /security/info`, SCDF's shape.
+async fn security_info(BaseUrl(base): BaseUrl) -> Response {
+    let body = SecurityInfoResource {
+        info: security(),
+        links: SelfLinks::new(format!("{base}/security/info")),
+    };
+    (hal_json(), Json(body)).into_response()
+}
+
+/// The Boot generations, as SCDF 2.11 names them: (name, version, table prefix).
+const SCHEMA_TARGETS: [(&str, &str, &str); 2] = [("boot2", "2", ""), ("boot3", "3", "BOOT3_")];
+
+/// `GET /schema/versions`.
+async fn schema_versions(BaseUrl(base): BaseUrl) -> Response {
+    let body = SchemaVersionsResource {
+        default_schema_version: DEFAULT_BOOT_VERSION.to_owned(),
+        versions: SCHEMA_TARGETS.iter().map(|t| t.1.to_owned()).collect(),
+        links: SelfLinks::new(format!("{base}/schema/versions")),
+    };
+    (hal_json(), Json(body)).into_response()
+}
+
+fn schema_target(base: &str, (name, version, prefix): (&str, &str, &str)) -> SchemaTargetResource {
+    SchemaTargetResource {
+        name: name.to_owned(),
+        schema_version: version.to_owned(),
+        task_prefix: format!("{prefix}TASK_"),
+        batch_prefix: format!("{prefix}BATCH_"),
+        datasource: None,
+        links: SelfLinks::new(format!("{base}/schema/targets/{name}")),
+    }
+}
+
+/// `GET /schema/targets`.
+async fn schema_targets(BaseUrl(base): BaseUrl) -> Response {
+    let body = SchemaTargetsResource {
+        default_schema_target: SCHEMA_TARGETS[0].0.to_owned(),
+        schemas: SCHEMA_TARGETS
+            .iter()
+            .map(|t| schema_target(&base, *t))
+            .collect(),
+        links: SelfLinks::new(format!("{base}/schema/targets")),
+    };
+    (hal_json(), Json(body)).into_response()
+}
+
+/// `GET /schema/targets/{name}`.
+async fn schema_target_one(
+    BaseUrl(base): BaseUrl,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let target = SCHEMA_TARGETS.iter().find(|t| t.0 == name).ok_or_else(|| {
+        ApiError::new(
+            Code::NoSuchSchemaTarget,
+            format!("Schema target '{name}' does not exist (known: boot2, boot3)"),
+        )
+    })?;
+    Ok((hal_json(), Json(schema_target(&base, *target))).into_response())
 }
 
 /// The link relations of the resources this server serves today, named as SCDF names them;
@@ -104,12 +182,7 @@ async fn about(BaseUrl(base): BaseUrl) -> Response {
             dashboard: component("dataflow-dashboard"),
             shell: component("dataflow-shell"),
         },
-        security_info: SecurityInfo {
-            authentication_enabled: false,
-            authenticated: false,
-            username: None,
-            roles: Vec::new(),
-        },
+        security_info: security(),
         runtime_environment: RuntimeEnvironment {
             app_deployer: platform.clone(),
             task_launchers: vec![platform],

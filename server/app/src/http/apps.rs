@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +16,7 @@ use dataflow_core::app::{AppQuery, AppSort, AppType};
 use dataflow_core::page::{DEFAULT_PAGE_SIZE, PageRequest};
 
 use super::error::{ApiError, hal_json};
-use super::extract::{BaseUrl, Params};
+use super::extract::{ApiPath, BaseUrl, Params};
 use super::page_links;
 use crate::service::registry::{AppListSource, RegisterRequest};
 use crate::state::AppState;
@@ -186,7 +186,7 @@ async fn show(
 async fn show_default(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path((app_type, name)): Path<(String, String)>,
+    ApiPath((app_type, name)): ApiPath<(String, String)>,
     params: Params,
 ) -> Result<Response, ApiError> {
     show(&state, &base, &params, (&app_type, &name, None)).await
@@ -195,7 +195,7 @@ async fn show_default(
 async fn show_version(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path((app_type, name, version)): Path<(String, String, String)>,
+    ApiPath((app_type, name, version)): ApiPath<(String, String, String)>,
     params: Params,
 ) -> Result<Response, ApiError> {
     show(&state, &base, &params, (&app_type, &name, Some(&version))).await
@@ -206,6 +206,15 @@ async fn register_with(
     params: &Params,
     (app_type_text, name, version): (&str, &str, Option<&str>),
 ) -> Result<StatusCode, ApiError> {
+    // Accepted and ignored, as SCDF 2.11 does; a value it could never have meant is refused.
+    if let Some(boot) = params.get("bootVersion").filter(|v| !v.is_empty())
+        && !matches!(boot, "2" | "3")
+    {
+        return Err(ApiError::new(
+            Code::InvalidParameter,
+            format!("The parameter 'bootVersion' must be 2 or 3 (got '{boot}')"),
+        ));
+    }
     let request = RegisterRequest {
         app_type: app_type(app_type_text)?,
         name,
@@ -221,7 +230,7 @@ async fn register_with(
 /// `POST /apps/{type}/{name}` with `uri`, `metadata-uri`, `force`.
 async fn register(
     State(state): State<AppState>,
-    Path((app_type, name)): Path<(String, String)>,
+    ApiPath((app_type, name)): ApiPath<(String, String)>,
     params: Params,
 ) -> Result<StatusCode, ApiError> {
     register_with(&state, &params, (&app_type, &name, None)).await
@@ -230,7 +239,7 @@ async fn register(
 /// `POST /apps/{type}/{name}/{version}` with `uri`, `metadata-uri`, `force`.
 async fn register_version(
     State(state): State<AppState>,
-    Path((app_type, name, version)): Path<(String, String, String)>,
+    ApiPath((app_type, name, version)): ApiPath<(String, String, String)>,
     params: Params,
 ) -> Result<StatusCode, ApiError> {
     register_with(&state, &params, (&app_type, &name, Some(&version))).await
@@ -239,7 +248,7 @@ async fn register_version(
 /// `PUT /apps/{type}/{name}/{version}`: make this version the default (202, as SCDF).
 async fn make_default(
     State(state): State<AppState>,
-    Path((app_type_text, name, version)): Path<(String, String, String)>,
+    ApiPath((app_type_text, name, version)): ApiPath<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     state
         .registry
@@ -250,7 +259,7 @@ async fn make_default(
 
 async fn unregister_default(
     State(state): State<AppState>,
-    Path((app_type_text, name)): Path<(String, String)>,
+    ApiPath((app_type_text, name)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     state
         .registry
@@ -261,7 +270,7 @@ async fn unregister_default(
 
 async fn unregister_version(
     State(state): State<AppState>,
-    Path((app_type_text, name, version)): Path<(String, String, String)>,
+    ApiPath((app_type_text, name, version)): ApiPath<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     state
         .registry

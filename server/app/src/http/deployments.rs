@@ -4,19 +4,34 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use dataflow_core::Code;
 
-use super::error::ApiError;
+use super::error::{ApiError, hal_json};
+use super::extract::ApiPath;
 use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/streams/deployments/{name}/manifest", post(manifest))
+    Router::new()
+        .route("/streams/deployments/{name}/manifest", post(manifest))
+        .route("/streams/deployments/history/{name}", get(history))
+}
+
+/// `GET /streams/deployments/history/{name}`: the stream's releases, newest first, in
+/// Skipper's shape. Streams are not deployed yet, so a stored stream has none (SCDF answers the
+/// same `[]` for a stream never deployed); an unknown stream is a 404 (SCDF: `[]`).
+async fn history(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    state.streams.get(&name).await?;
+    Ok((hal_json(), Json(Vec::<serde_json::Value>::new())).into_response())
 }
 
 /// The media type of the exported manifests.
@@ -24,7 +39,7 @@ const YAML: &str = "application/yaml";
 
 async fn manifest(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let properties = deployment_properties(&body)?;

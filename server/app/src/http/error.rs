@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use dataflow_api::error::{BootError, VndErrors};
+use dataflow_api::error::VndErrors;
 use dataflow_core::{Code, ErrorClass};
 
 use crate::error::AppError;
@@ -34,6 +34,7 @@ pub fn status_of(class: ErrorClass) -> StatusCode {
         ErrorClass::Conflict => StatusCode::CONFLICT,
         ErrorClass::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorClass::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorClass::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorClass::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorClass::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -56,16 +57,4 @@ impl IntoResponse for ApiError {
 /// `Content-Type: application/hal+json`, as SCDF answers.
 pub fn hal_json() -> [(axum::http::HeaderName, &'static str); 1] {
     [(axum::http::header::CONTENT_TYPE, "application/hal+json")]
-}
-
-/// Spring Boot's error body for requests that match no endpoint (or no method of one).
-pub fn boot_error(status: StatusCode, message: &str, path: &str) -> Response {
-    let body = BootError {
-        timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        status: status.as_u16(),
-        error: status.canonical_reason().unwrap_or("Error").to_owned(),
-        message: message.to_owned(),
-        path: path.to_owned(),
-    };
-    (status, Json(body)).into_response()
 }

@@ -11,13 +11,51 @@ use axum::http::{HeaderMap, StatusCode};
 use dataflow_core::Code;
 
 use super::error::ApiError;
+use crate::state::AppState;
 
 /// Request parameters from the query string and a form body, in order of appearance.
 #[derive(Debug, Default)]
 pub struct Params(Vec<(String, String)>);
 
 impl Params {
-    /// Parameters from raw `a=1&b=2` text.
+    /// Parameters from raw `a=1&b=2` text; a name or value that is not UTF-8 once
+    /// percent-decoded is refused (form decoders usually replace it silently with U+FFFD).
+    pub fn parse_strict(text: &[u8], source: &str) -> Result<Self, ApiError> {
+        let mut pairs = Vec::new();
+        for (index, piece) in text.split(|&b| b == b'&').enumerate() {
+            if piece.is_empty() {
+                continue;
+            }
+            let (name, value) = match piece.iter().position(|&b| b == b'=') {
+                Some(at) => (&piece[..at], &piece[at + 1..]),
+                None => (piece, &b""[..]),
+            };
+            let decode = |part: &[u8], what: &str| {
+                let plus_as_space: Vec<u8> = part
+                    .iter()
+                    .map(|&b| if b == b'+' { b' ' } else { b })
+                    .collect();
+                let bytes: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
+                String::from_utf8(bytes).map_err(|e| {
+                    ApiError::new(
+                        Code::MalformedRequest,
+                        format!(
+                            "The {what} of parameter {} in the {source} is not UTF-8 text \
+                             (invalid byte at decoded offset {})",
+                            index + 1,
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                })
+            };
+            let name = decode(name, "name")?;
+            let value = decode(value, "value")?;
+            pairs.push((name, value));
+        }
+        Ok(Self(pairs))
+    }
+
+    /// Parameters from raw `a=1&b=2` text that is known to be valid (tests, links).
     pub fn parse(query: &str) -> Self {
         Self(
             form_urlencoded::parse(query.as_bytes())
@@ -125,7 +163,10 @@ async fn read_params<S: Send + Sync>(
     state: &S,
     accept_json: bool,
 ) -> Result<ParamsWithJson, ApiError> {
-    let mut params = Params::parse(request.uri().query().unwrap_or(""));
+    let mut params = Params::parse_strict(
+        request.uri().query().unwrap_or("").as_bytes(),
+        "query string",
+    )?;
     let form = is_form(request.headers());
     let content_type = request
         .headers()
@@ -151,11 +192,19 @@ async fn read_params<S: Send + Sync>(
     if body.is_empty() {
         return Ok(ParamsWithJson { params, json: None });
     }
-    if accept_json && is_json(content_type.as_deref()) {
-        return Ok(ParamsWithJson {
-            params,
-            json: Some(body),
-        });
+    if is_json(content_type.as_deref()) {
+        if accept_json {
+            return Ok(ParamsWithJson {
+                params,
+                json: Some(body),
+            });
+        }
+        // SCDF's dashboard sends every parameter in the query string, with the JSON body `{}`
+        // (or `null`); such a body says nothing, so it is ignored. A JSON body with content is
+        // refused below rather than silently dropped.
+        if is_empty_json(&body) {
+            return Ok(ParamsWithJson { params, json: None });
+        }
     }
     if !form {
         let expected = if accept_json {
@@ -174,20 +223,35 @@ async fn read_params<S: Send + Sync>(
             ),
         ));
     }
-    params.0.extend(form_urlencoded::parse(&body).into_owned());
+    params.0.extend(Params::parse_strict(&body, "form body")?.0);
     Ok(ParamsWithJson { params, json: None })
 }
 
+/// Whether a JSON body is `{}`, `null` or `[]` (blanks allowed around them).
+fn is_empty_json(body: &[u8]) -> bool {
+    let text: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    matches!(text.as_slice(), b"{}" | b"null" | b"[]")
+}
+
 /// The server's externally visible base URL (`http://host:port`, no trailing slash), from the
-/// `X-Forwarded-Proto`/`X-Forwarded-Host` headers a proxy sets, else the `Host` header. Links in
-/// HAL responses are absolute, as Spring HATEOAS writes them.
+/// `Host` header, or from `X-Forwarded-Proto`/`X-Forwarded-Host` when the operator says a proxy
+/// sets them (`--trust-forwarded-headers`): any client can send those headers, so by default
+/// they would let it rewrite every link the server answers with. Links in HAL responses are
+/// absolute, as Spring HATEOAS writes them.
 #[derive(Debug, Clone)]
 pub struct BaseUrl(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for BaseUrl {
+impl FromRequestParts<AppState> for BaseUrl {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = |name: &str| {
             parts
                 .headers
@@ -197,20 +261,56 @@ impl<S: Send + Sync> FromRequestParts<S> for BaseUrl {
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
         };
-        let scheme = match header("x-forwarded-proto") {
+        let trusted = |name: &str| {
+            if state.trust_forwarded_headers {
+                header(name)
+            } else {
+                None
+            }
+        };
+        let scheme = match trusted("x-forwarded-proto") {
             Some(p) if p.eq_ignore_ascii_case("https") => "https",
             _ => "http",
         };
         // Only a well-formed authority goes into links: a crafted Host header cannot inject a path.
-        let host = header("x-forwarded-host")
+        let host = trusted("x-forwarded-host")
             .or_else(|| header(HOST.as_str()))
-            .filter(|h| {
-                h.parse::<axum::http::uri::Authority>()
-                    .is_ok_and(|a| a.as_str() == *h)
-            })
-            .filter(|h| !h.contains('@'))
+            .filter(|h| is_authority(h))
             .unwrap_or("localhost");
         Ok(Self(format!("{scheme}://{host}")))
+    }
+}
+
+/// Whether `text` is exactly a `host[:port]` authority (no user-info, path or query).
+pub fn is_authority(text: &str) -> bool {
+    text.parse::<axum::http::uri::Authority>()
+        .is_ok_and(|a| a.as_str() == text)
+        && !text.contains('@')
+}
+
+/// A path parameter (or a tuple of them), with an undecodable path (`%FF`, not UTF-8) answered
+/// by our JSON error body instead of axum's plain-text rejection.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError::new(
+                Code::MalformedRequest,
+                format!(
+                    "The request path could not be read: {}",
+                    rejection.body_text()
+                ),
+            )),
+        }
     }
 }
 

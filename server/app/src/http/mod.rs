@@ -2,10 +2,13 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::header::HOST;
+use axum::http::{Method, StatusCode, Version};
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
 use dataflow_api::Link;
 use dataflow_api::hal::PageLinks;
+use dataflow_core::Code;
 use tower_http::trace::TraceLayer;
 
 use crate::metrics::{self, UNMATCHED_ROUTE};
@@ -20,6 +23,7 @@ pub mod extract;
 mod streams;
 mod tools;
 
+use error::ApiError;
 use extract::Params;
 
 /// The whole REST API over `state`.
@@ -40,36 +44,89 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(require_one_host))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 
-async fn not_found(State(state): State<AppState>, request: Request) -> Response {
-    unrouted(
-        &state,
-        &request,
-        StatusCode::NOT_FOUND,
-        "No endpoint matches this path",
+/// The span of one request: method and path only. The query string is left out because it
+/// can carry secrets (`apps=` lists, `definition=` texts with passwords).
+fn request_span(request: &Request) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        version = ?request.version(),
     )
 }
 
-async fn method_not_allowed(State(state): State<AppState>, request: Request) -> Response {
-    let message = format!(
-        "Request method '{}' is not supported here",
-        request.method()
-    );
-    unrouted(&state, &request, StatusCode::METHOD_NOT_ALLOWED, &message)
+/// Refuses an HTTP/1.x request without exactly one well-formed `Host` header, as RFC 9112 §3.2
+/// requires (HTTP/1.0 may omit it). HTTP/2 carries the authority in the request itself.
+async fn require_one_host(request: Request, next: Next) -> Response {
+    let version = request.version();
+    if version == Version::HTTP_10 || version == Version::HTTP_11 {
+        let hosts: Vec<_> = request.headers().get_all(HOST).iter().collect();
+        let problem = match hosts.as_slice() {
+            [] if version == Version::HTTP_11 => Some("has no Host header"),
+            [] => None,
+            [host] if !host.to_str().is_ok_and(extract::is_authority) => {
+                Some("has a Host header that is not a host[:port]")
+            }
+            [_] => None,
+            _ => Some("has more than one Host header"),
+        };
+        if let Some(problem) = problem {
+            return ApiError::new(
+                Code::MalformedRequest,
+                format!("The request {problem} (RFC 9112 section 3.2)"),
+            )
+            .into_response();
+        }
+    }
+    next.run(request).await
 }
 
-/// Answers a request no handler took, in Spring Boot's error format, and counts it.
-fn unrouted(state: &AppState, request: &Request, status: StatusCode, message: &str) -> Response {
+async fn not_found(State(state): State<AppState>, request: Request) -> Response {
+    let message = format!("No endpoint matches the path '{}'", request.uri().path());
+    unrouted(
+        &state,
+        &request,
+        ApiError::new(Code::NoSuchEndpoint, message),
+    )
+}
+
+/// A known path asked with a method it does not take: 405, or, for `OPTIONS`, 204. Either way
+/// axum adds the `Allow` header listing the methods the path takes.
+async fn method_not_allowed(State(state): State<AppState>, request: Request) -> Response {
+    if request.method() == Method::OPTIONS {
+        state
+            .metrics
+            .http
+            .observe(request.method(), UNMATCHED_ROUTE, 204, 0.0);
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    let message = format!(
+        "Request method '{}' is not supported by '{}'",
+        request.method(),
+        request.uri().path()
+    );
+    unrouted(
+        &state,
+        &request,
+        ApiError::new(Code::MethodNotAllowed, message),
+    )
+}
+
+/// Answers a request no handler took, in SCDF's error body, and counts it.
+fn unrouted(state: &AppState, request: &Request, error: ApiError) -> Response {
+    let response = error.into_response();
     state.metrics.http.observe(
-        request.method().as_str(),
+        request.method(),
         UNMATCHED_ROUTE,
-        status.as_u16(),
+        response.status().as_u16(),
         0.0,
     );
-    error::boot_error(status, message, request.uri().path())
+    response
 }
 
 /// The navigation links of page `number` of a list at `url`, keeping the request's other

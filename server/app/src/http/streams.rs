@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -21,7 +21,7 @@ use dataflow_core::stream_definition::{StreamDefinitionRecord, StreamQuery, Stre
 
 use super::deployments::deployment_properties;
 use super::error::{ApiError, hal_json};
-use super::extract::{BaseUrl, Params, ParamsWithJson};
+use super::extract::{ApiPath, BaseUrl, Params, ParamsWithJson};
 use super::page_links;
 use crate::service::streams::CreateRequest;
 use crate::state::AppState;
@@ -118,7 +118,7 @@ async fn list(
 async fn show(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let stream = state.streams.get(&name).await?;
     Ok((hal_json(), Json(resource(&stream, &base))).into_response())
@@ -156,7 +156,7 @@ fn compare(
 async fn related(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let nested = params.flag("nested", false)?;
@@ -192,7 +192,7 @@ async fn related(
 async fn applications(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let apps = state.streams.registered_apps(&name).await?;
     let body: Vec<AppRegistrationResource> = apps
@@ -210,7 +210,7 @@ async fn applications(
 async fn validate(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let (stream, checks) = state.streams.apps(&name).await?;
     let statuses = checks
@@ -234,7 +234,7 @@ async fn validate(
 /// `DELETE /streams/definitions/{name}`
 async fn delete_one(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     state.streams.delete(&name).await?;
     Ok(StatusCode::OK)

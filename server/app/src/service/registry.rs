@@ -2,7 +2,6 @@
 //! unregistering. SCDF's rules (§6 of the reference) with its silent failures made explicit.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use dataflow_core::Code;
 use dataflow_core::app::{
@@ -17,6 +16,10 @@ use tracing::{info, instrument};
 
 use crate::error::{AppError, AppResult};
 
+mod fetch;
+
+pub use fetch::{Fetcher, ImportPolicy};
+
 /// How many invalid lines a rejected import lists before summarising the rest.
 const MAX_LISTED_LINE_ERRORS: usize = 100;
 
@@ -24,8 +27,7 @@ const MAX_LISTED_LINE_ERRORS: usize = 100;
 #[derive(Debug, Clone)]
 pub struct Registry {
     store: Arc<dyn Store>,
-    http: reqwest::Client,
-    max_list_bytes: usize,
+    fetcher: Fetcher,
 }
 
 /// Where a bulk import reads its list from.
@@ -80,22 +82,9 @@ fn not_found(app_type: AppType, name: &str, version: Option<&str>) -> AppError {
 }
 
 impl Registry {
-    /// A registry over `store`; bulk lists fetched from URIs may be `max_list_bytes` long and
-    /// take `fetch_timeout`. Fails only if the HTTP client's TLS backend cannot start.
-    pub fn new(
-        store: Arc<dyn Store>,
-        max_list_bytes: usize,
-        fetch_timeout: Duration,
-    ) -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .timeout(fetch_timeout)
-            .user_agent(concat!("dataflow-server/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self {
-            store,
-            http,
-            max_list_bytes,
-        })
+    /// A registry over `store`, reading bulk lists from locations with `fetcher`.
+    pub fn new(store: Arc<dyn Store>, fetcher: Fetcher) -> Self {
+        Self { store, fetcher }
     }
 
     /// Registers one app (`POST /apps/{type}/{name}[/{version}]`).
@@ -188,7 +177,7 @@ impl Registry {
         let text = match source {
             AppListSource::Text(text) => text,
             AppListSource::Uri(uri) => {
-                fetched = self.fetch_list(uri).await?;
+                fetched = self.fetcher.fetch(uri).await?;
                 fetched.as_str()
             }
         };
@@ -223,76 +212,6 @@ impl Registry {
         Ok(ImportOutcome {
             saved,
             invalid_lines: list.errors,
-        })
-    }
-
-    /// Reads an app list from an `http(s)://` or `file:` location.
-    async fn fetch_list(&self, location: &str) -> AppResult<String> {
-        let unreadable = |why: String| {
-            AppError::new(
-                Code::AppListUnreadable,
-                format!("Could not read the app list at '{location}': {why}"),
-            )
-        };
-        let url = url::Url::parse(location).map_err(|e| {
-            unreadable(format!(
-                "not a URL ({e}); expected http://, https:// or file:"
-            ))
-        })?;
-        let bytes = match url.scheme() {
-            "http" | "https" => {
-                let mut response = self
-                    .http
-                    .get(url.clone())
-                    .send()
-                    .await
-                    .and_then(reqwest::Response::error_for_status)
-                    .map_err(|e| unreadable(e.to_string()))?;
-                let mut body = Vec::new();
-                while let Some(chunk) = response
-                    .chunk()
-                    .await
-                    .map_err(|e| unreadable(e.to_string()))?
-                {
-                    if body.len() + chunk.len() > self.max_list_bytes {
-                        return Err(unreadable(format!(
-                            "it is larger than {} bytes",
-                            self.max_list_bytes
-                        )));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                body
-            }
-            "file" => {
-                let path = url
-                    .to_file_path()
-                    .map_err(|()| unreadable("not a local file path".to_owned()))?;
-                let size = tokio::fs::metadata(&path)
-                    .await
-                    .map_err(|e| unreadable(e.to_string()))?
-                    .len();
-                if size > self.max_list_bytes as u64 {
-                    return Err(unreadable(format!(
-                        "it is larger than {} bytes",
-                        self.max_list_bytes
-                    )));
-                }
-                tokio::fs::read(&path)
-                    .await
-                    .map_err(|e| unreadable(e.to_string()))?
-            }
-            other => {
-                return Err(unreadable(format!(
-                    "the scheme '{other}' is not supported; expected http://, https:// or file:"
-                )));
-            }
-        };
-        String::from_utf8(bytes).map_err(|e| {
-            unreadable(format!(
-                "it is not UTF-8 text (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
         })
     }
 

@@ -37,6 +37,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use dataflow_server::service::registry::ImportPolicy;
 use dataflow_server::state::AppState;
 use dataflow_store::testing::{self, TestStore};
 use http_body_util::BodyExt as _;
@@ -86,8 +87,36 @@ impl Api {
         Self::over(testing::mariadb().await)
     }
 
+    /// The API over SQLite reading `file:` lists from `dirs` and fetching from `hosts` even
+    /// when they are local.
+    pub async fn importing_from(dirs: &[&std::path::Path], hosts: &[&str]) -> Self {
+        let dirs: Vec<_> = dirs.iter().map(|d| d.to_path_buf()).collect();
+        let hosts: Vec<_> = hosts.iter().map(|h| (*h).to_owned()).collect();
+        let policy = ImportPolicy::new(&dirs, &hosts).unwrap();
+        Self::with_state(testing::sqlite().await, |store| {
+            AppState::with_import_policy(store, MAX_BODY, Duration::from_secs(5), policy)
+        })
+    }
+
     fn over(db: TestStore) -> Self {
-        let state = AppState::new(db.store.clone(), MAX_BODY, Duration::from_secs(5)).unwrap();
+        Self::with_state(db, |store| {
+            AppState::new(store, MAX_BODY, Duration::from_secs(5))
+        })
+    }
+
+    fn with_state(
+        db: TestStore,
+        state: impl FnOnce(std::sync::Arc<dyn dataflow_store::Store>) -> anyhow::Result<AppState>,
+    ) -> Self {
+        let state = state(db.store.clone()).unwrap();
+        Self {
+            router: dataflow_server::http::router(state),
+            _db: db,
+        }
+    }
+
+    /// The router itself, for tests that build their own state.
+    pub fn from_state(db: TestStore, state: AppState) -> Self {
         Self {
             router: dataflow_server::http::router(state),
             _db: db,
@@ -110,7 +139,19 @@ impl Api {
         self.raw(request.body(body).unwrap()).await
     }
 
-    pub async fn raw(&self, request: Request<Body>) -> Reply {
+    /// Sends `request`, with the `Host` header every HTTP/1.1 client sends added when missing.
+    pub async fn raw(&self, mut request: Request<Body>) -> Reply {
+        if !request.headers().contains_key(header::HOST) {
+            request.headers_mut().insert(
+                header::HOST,
+                header::HeaderValue::from_static("localhost:9393"),
+            );
+        }
+        self.exactly(request).await
+    }
+
+    /// Sends `request` exactly as given.
+    pub async fn exactly(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();

@@ -22,6 +22,7 @@ fn resource(app_type: &str, name: &str, uri: &str) -> serde_json::Value {
         "defaultVersion": true,
         "versions": null,
         "label": null,
+        "bootVersion": "2",
         "_links": { "self": { "href": format!("http://localhost:9393/apps/{app_type}/{name}/0.0.1-SNAPSHOT") } }
     })
 }

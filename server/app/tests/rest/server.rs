@@ -69,35 +69,34 @@ async fn about_has_scdfs_shape() {
 }
 
 #[tokio::test]
-async fn links_follow_forwarded_headers_and_ignore_bad_hosts() {
-    let api = Api::sqlite().await;
-    let behind_proxy = api
-        .raw(
-            axum::http::Request::builder()
-                .uri("/about")
-                .header("host", "internal:9393")
-                .header("x-forwarded-proto", "https")
-                .header("x-forwarded-host", "dataflow.example.com")
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+async fn links_follow_forwarded_headers_only_when_trusted() {
+    let request = || {
+        axum::http::Request::builder()
+            .uri("/about")
+            .header("host", "internal:9393")
+            .header("x-forwarded-proto", "https")
+            .header("x-forwarded-host", "dataflow.example.com")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let direct = Api::sqlite().await.raw(request()).await;
+    assert_eq!(
+        direct.json["_links"]["self"]["href"], "http://internal:9393/about",
+        "any client can send X-Forwarded-*: ignored unless the operator trusts a proxy"
+    );
+
+    let db = dataflow_store::testing::sqlite().await;
+    let state = dataflow_server::state::AppState::new(
+        db.store.clone(),
+        super::MAX_BODY,
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap()
+    .trusting_forwarded_headers(true);
+    let behind_proxy = Api::from_state(db, state).raw(request()).await;
     assert_eq!(
         behind_proxy.json["_links"]["self"]["href"],
         "https://dataflow.example.com/about"
-    );
-    let crafted = api
-        .raw(
-            axum::http::Request::builder()
-                .uri("/about")
-                .header("host", "evil.example/phish?")
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(
-        crafted.json["_links"]["self"]["href"],
-        "http://localhost/about"
     );
 }
 
@@ -152,8 +151,8 @@ async fn metrics_count_requests_by_route_template() {
 
 #[tokio::test]
 async fn bulk_import_reads_a_file_location() {
-    let api = Api::sqlite().await;
     let dir = tempfile::tempdir().unwrap();
+    let api = Api::importing_from(&[dir.path()], &[]).await;
     let path = dir.path().join("apps.properties");
     std::fs::write(&path, WORKSHOP).unwrap();
     let uri = format!("file:{}", path.display());
@@ -178,7 +177,8 @@ async fn bulk_import_reads_an_http_location() {
         );
     let server = tokio::spawn(async move { axum::serve(listener, lists).await });
 
-    let api = Api::sqlite().await;
+    // Loopback addresses are refused unless the operator allows the host.
+    let api = Api::importing_from(&[], &["127.0.0.1"]).await;
     let ok = api
         .post(
             "/apps",

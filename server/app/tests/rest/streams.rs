@@ -429,6 +429,7 @@ async fn applications_carry_their_labels(api: Api) {
             "defaultVersion": true,
             "versions": null,
             "label": label,
+            "bootVersion": "2",
             "_links": { "self": { "href": format!("http://localhost:9393/apps/{app_type}/{name}/0.0.1-SNAPSHOT") } }
         })
     };
