@@ -59,9 +59,10 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let fetcher = Fetcher::new(policy, max_request_bytes, fetch_timeout)
             .context("cannot start the HTTP client for app lists")?;
+        let cpu = CpuPool::default();
         Ok(Self {
             registry: Registry::new(store.clone(), fetcher),
-            streams: Streams::new(store.clone()),
+            streams: Streams::new(store.clone(), cpu.clone()),
             deployments: Deployments::new(
                 store.clone(),
                 KubernetesPlatform::default(),
@@ -71,7 +72,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             max_request_bytes,
             trust_forwarded_headers: false,
-            cpu: CpuPool::default(),
+            cpu,
         })
     }
 

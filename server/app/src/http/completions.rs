@@ -23,6 +23,7 @@ pub(super) fn routes() -> Router<AppState> {
 /// `start` (required) and `detailLevel` (≥ 1, default 1).
 fn read(params: &Params) -> Result<(String, u32), ApiError> {
     let start = params.required("start")?.to_owned();
+    super::tools::check_length(&start)?;
     let detail = match params.get("detailLevel") {
         None => 1,
         Some(text) => text.trim().parse::<i64>().map_err(|_| {
@@ -64,7 +65,10 @@ async fn stream(
     let (start, detail) = read(&params)?;
     let catalog = state.registry.catalog().await?;
     let destinations = state.streams.known_destinations().await?;
-    let proposals = complete_stream(&start, detail, &catalog, &destinations);
+    let proposals = state
+        .cpu
+        .run(move || complete_stream(&start, detail, &catalog, &destinations))
+        .await?;
     Ok(respond(proposals, format!("{base}/completions/stream")))
 }
 
@@ -75,6 +79,9 @@ async fn task(
 ) -> Result<Response, ApiError> {
     let (start, detail) = read(&params)?;
     let catalog = state.registry.catalog().await?;
-    let proposals = complete_task(&start, detail, &catalog);
+    let proposals = state
+        .cpu
+        .run(move || complete_task(&start, detail, &catalog))
+        .await?;
     Ok(respond(proposals, format!("{base}/completions/task")))
 }

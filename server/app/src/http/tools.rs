@@ -4,16 +4,19 @@
 
 use axum::Json;
 use axum::Router;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use dataflow_api::tools::{
     AppAst, ArgAst, DestinationAst, DslErrorDescriptor, ParseStreamRequest, ParseStreamResponse,
     StreamAst,
 };
+use dataflow_core::Code;
 use dataflow_dsl::DslError;
 use dataflow_dsl::stream::{self, Arg, Destination, StreamDefinition};
 use dataflow_dsl::task;
 
+use super::error::ApiError;
 use super::extract::ApiJson;
 use crate::state::AppState;
 
@@ -39,31 +42,59 @@ struct ParseTaskRequest {
 }
 
 /// `POST /tools/parseTaskTextToGraph`: `{"graph", "errors"}` as SCDF answers.
-async fn parse_task_text_to_graph(ApiJson(request): ApiJson<ParseTaskRequest>) -> Response {
-    Json(task::parse_task_text_to_graph(
-        request.name.as_deref(),
-        &request.dsl,
-    ))
-    .into_response()
+async fn parse_task_text_to_graph(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ParseTaskRequest>,
+) -> Result<Response, ApiError> {
+    check_length(&request.dsl)?;
+    let graph = state
+        .cpu
+        .run(move || task::parse_task_text_to_graph(request.name.as_deref(), &request.dsl))
+        .await?;
+    Ok(Json(graph).into_response())
 }
 
 /// `POST /tools/convertTaskGraphToText`: `{"dsl", "errors"}` as SCDF answers.
-async fn convert_task_graph_to_text(ApiJson(graph): ApiJson<task::Graph>) -> Response {
-    Json(task::convert_task_graph_to_text(&graph)).into_response()
+async fn convert_task_graph_to_text(
+    State(state): State<AppState>,
+    ApiJson(graph): ApiJson<task::Graph>,
+) -> Result<Response, ApiError> {
+    let text = state
+        .cpu
+        .run(move || task::convert_task_graph_to_text(&graph))
+        .await?;
+    Ok(Json(text).into_response())
 }
 
-async fn parse_stream(ApiJson(request): ApiJson<ParseStreamRequest>) -> Response {
-    let body = match stream::parse_stream_named(&request.dsl, request.name.as_deref()) {
-        Ok(definition) => ParseStreamResponse {
-            ast: Some(stream_ast(&definition)),
-            errors: vec![],
-        },
-        Err(error) => ParseStreamResponse {
-            ast: None,
-            errors: vec![descriptor(&error)],
-        },
-    };
-    Json(body).into_response()
+async fn parse_stream(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ParseStreamRequest>,
+) -> Result<Response, ApiError> {
+    check_length(&request.dsl)?;
+    let body = state
+        .cpu
+        .run(move || {
+            match stream::parse_stream_named(&request.dsl, request.name.as_deref()) {
+                Ok(definition) => ParseStreamResponse {
+                    ast: Some(stream_ast(&definition)),
+                    errors: vec![],
+                },
+                Err(error) => ParseStreamResponse {
+                    ast: None,
+                    errors: vec![descriptor(&error)],
+                },
+            }
+        })
+        .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Refuses DSL text longer than the parsers accept with a 400 (the parsers would report it as
+/// a DSL error, which these endpoints answer with 200).
+pub(super) fn check_length(dsl: &str) -> Result<(), ApiError> {
+    dataflow_dsl::check_length(dsl).map_err(|e| {
+        ApiError::new(Code::DefinitionTooLong, e.formatted())
+    })
 }
 
 /// SCDF's error descriptor, with the full formatted message.

@@ -20,6 +20,7 @@ use dataflow_dsl::stream::{StreamDefinition, parse_stream, parse_stream_named};
 use dataflow_store::Store;
 use tracing::{info, instrument, warn};
 
+use crate::service::cpu::CpuPool;
 use crate::error::{AppError, AppResult};
 
 /// The most related streams one request collects; far more than any real tap tree holds, and
@@ -30,6 +31,7 @@ pub const MAX_RELATED: usize = 10_000;
 #[derive(Debug, Clone)]
 pub struct Streams {
     store: Arc<dyn Store>,
+    cpu: CpuPool,
 }
 
 /// A request to create a stream (`POST /streams/definitions`).
@@ -89,9 +91,9 @@ fn duplicate(name: &str) -> AppError {
 }
 
 impl Streams {
-    /// The service over `store`.
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+    /// The service over `store`, parsing on `cpu`.
+    pub fn new(store: Arc<dyn Store>, cpu: CpuPool) -> Self {
+        Self { store, cpu }
     }
 
     /// Creates a stream: the DSL must parse (with `name` as the stream's name) and every app
@@ -100,7 +102,11 @@ impl Streams {
     #[instrument(skip_all, fields(name = request.name, deploy = request.deploy))]
     pub async fn create(&self, request: CreateRequest<'_>) -> AppResult<StreamDefinitionRecord> {
         let name = request.name;
-        let definition = parse_stream_named(request.definition, Some(name))
+        let (text, owned_name) = (request.definition.to_owned(), name.to_owned());
+        let definition = self
+            .cpu
+            .run(move || parse_stream_named(&text, Some(&owned_name)))
+            .await?
             .map_err(|e| invalid(blot_dsl_text(&e.formatted())))?;
         let length = name.chars().count();
         if length > MAX_STREAM_NAME_LEN {

@@ -24,6 +24,7 @@ macro_rules! on_both_databases {
     };
 }
 
+mod abuse;
 mod completions;
 mod deployments;
 mod errors;
