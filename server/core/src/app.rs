@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Code, Error};
+use crate::text::{Lines, check_text};
 
 /// The kind of an app, as SCDF's `ApplicationType`.
 ///
@@ -81,7 +82,8 @@ pub const MAX_APP_NAME_LEN: usize = 255;
 ///
 /// SCDF only forbids `:` and names longer than 255 characters; we also require the name to be a
 /// DSL identifier (ASCII letters, digits, `_`, then also `-` and `$`), because an app whose name
-/// the stream and task DSL cannot spell could be registered but never used.
+/// the stream and task DSL cannot spell could be registered but never used. A control or
+/// invisible character is reported as such ([`crate::text`]), by code point and position.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct AppName(String);
@@ -93,16 +95,12 @@ impl AppName {
         if name.is_empty() {
             return Err(invalid("Application name must not be empty".to_owned()));
         }
+        check_text("Application name", name, MAX_APP_NAME_LEN, Lines::One)
+            .map_err(|e| e.into_error(Code::InvalidAppName))?;
         if name.contains(':') {
             // SCDF's exact message, kept for clients that match on it.
             return Err(invalid(format!(
                 "Application name: '{name}' cannot contain: ':'"
-            )));
-        }
-        let len = name.chars().count();
-        if len > MAX_APP_NAME_LEN {
-            return Err(invalid(format!(
-                "Application name is {len} characters long; the limit is {MAX_APP_NAME_LEN}"
             )));
         }
         for (pos, c) in name.chars().enumerate() {
@@ -143,25 +141,23 @@ impl From<AppName> for String {
     }
 }
 
-/// The longest version string we store.
+/// The longest version we store, in characters (the column's width).
 pub const MAX_VERSION_LEN: usize = 255;
 
-/// Checks a version given explicitly (in a URL path) or derived from a URI.
+/// Checks a version given explicitly (in a URL path) or derived from a URI: not empty, at most
+/// [`MAX_VERSION_LEN`] characters, none of them whitespace, `/` or a character the
+/// [text rules](crate::text) refuse.
 pub fn validate_version(version: &str) -> Result<(), Error> {
     let invalid = |why: String| Error::new(Code::InvalidAppUri, why);
     if version.is_empty() {
         return Err(invalid("Version must not be empty".to_owned()));
     }
-    if version.len() > MAX_VERSION_LEN {
-        return Err(invalid(format!(
-            "Version is {} bytes long; the limit is {MAX_VERSION_LEN}",
-            version.len()
-        )));
-    }
+    check_text("Version", version, MAX_VERSION_LEN, Lines::One)
+        .map_err(|e| e.into_error(Code::InvalidAppUri))?;
     if let Some((pos, c)) = version
         .chars()
         .enumerate()
-        .find(|(_, c)| c.is_whitespace() || c.is_control() || *c == '/')
+        .find(|(_, c)| c.is_whitespace() || *c == '/')
     {
         return Err(invalid(format!(
             "Version '{}' has '{}' at position {pos}; versions contain no whitespace or '/'",
@@ -317,6 +313,45 @@ mod tests {
                 .contains("position 1")
         );
         assert!(validate_version("a/b").is_err());
-        assert!(validate_version(&"1".repeat(256)).is_err());
+        let long = validate_version(&"1".repeat(256)).unwrap_err();
+        assert_eq!(
+            long.message(),
+            "Version is 256 characters long; the limit is 255"
+        );
+        validate_version(&"é".repeat(255)).unwrap();
+    }
+
+    #[test]
+    fn names_and_versions_refuse_control_and_invisible_characters() {
+        for (text, code_point, position) in [
+            ("log\u{0}", "U+0000", 3),
+            ("lo\u{202e}g", "U+202E", 2),
+            ("\u{2066}log", "U+2066", 0),
+            ("l\u{200e}og", "U+200E", 1),
+            ("log\u{61c}", "U+061C", 3),
+            ("l\u{200b}og", "U+200B", 1),
+            ("lo\u{200d}g", "U+200D", 2),
+            ("log\u{2060}", "U+2060", 3),
+            ("\u{feff}log", "U+FEFF", 0),
+            ("lo\u{7}g", "U+0007", 2),
+            ("l:\u{202e}", "U+202E", 2),
+        ] {
+            let expected = format!("character {code_point} at position {position},");
+            let name = AppName::new(text).unwrap_err();
+            assert_eq!(name.code(), Code::InvalidAppName);
+            assert!(
+                name.message().starts_with("Application name has the "),
+                "{name}"
+            );
+            assert!(name.message().contains(&expected), "{text:?}: {name}");
+            let version = validate_version(&format!("1.0{text}")).unwrap_err();
+            assert_eq!(version.code(), Code::InvalidAppUri);
+            assert!(
+                version.message().starts_with("Version has the "),
+                "{version}"
+            );
+            let expected = format!("character {code_point} at position {},", position + 3);
+            assert!(version.message().contains(&expected), "{text:?}: {version}");
+        }
     }
 }

@@ -6,26 +6,110 @@
 //! Blank lines and `#`/`!` comments are skipped. Unlike SCDF, which silently drops lines it
 //! cannot split and metadata lines with no app, every other line either yields a registration or
 //! an error that names its line number, so the caller can refuse the whole list.
+//!
+//! A [`LineError`] has two renderings. Its message (and `Display`) quotes the line, for lists
+//! the client sent as text. [`LineError::without_content`] gives the line number and a fixed
+//! [`LineErrorKind`] only, for lists the server read from a location the client named: those
+//! may be any file the server can read (`file:/etc/shadow`), and echoing their lines would
+//! disclose them.
 
 use std::collections::HashMap;
 
 use crate::app::{AppName, AppType, NewAppRegistration, validate_version};
 use crate::uri::AppUri;
 
+/// What is wrong with a line of a bulk list, in words that quote nothing of the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineErrorKind {
+    /// The line has no `=`.
+    NotAnAssignment,
+    /// The key is not `<type>.<name>`, `<type>.<name>.metadata` or `<type>.<name>.bootVersion`.
+    InvalidKey,
+    /// The key's type is none of `app`, `source`, `processor`, `sink`, `task`.
+    UnknownAppType,
+    /// The key's name breaks the app naming rules.
+    InvalidAppName,
+    /// Nothing follows the `=`.
+    MissingUri,
+    /// The app URI does not parse.
+    InvalidUri,
+    /// The metadata URI does not parse.
+    InvalidMetadataUri,
+    /// No version can be derived from the app URI.
+    NoVersion,
+    /// The version derived from the app URI is not a valid version.
+    InvalidVersion,
+    /// An earlier line registers the same app and version with another URI.
+    ConflictingUri,
+    /// A `bootVersion` line does not follow its app's line.
+    MisplacedBootVersion,
+    /// A metadata line names an app the list does not register.
+    MetadataWithoutApp,
+    /// A metadata line without a version names an app of several versions.
+    AmbiguousMetadata,
+    /// A second metadata line for the same app and version.
+    DuplicateMetadata,
+}
+
+impl LineErrorKind {
+    /// A short fixed text for the problem.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NotAnAssignment => "not a '<type>.<name>=<uri>' line",
+            Self::InvalidKey => {
+                "key is not <type>.<name>, <type>.<name>.metadata or <type>.<name>.bootVersion"
+            }
+            Self::UnknownAppType => "unknown app type",
+            Self::InvalidAppName => "invalid app name",
+            Self::MissingUri => "no URI after '='",
+            Self::InvalidUri => "invalid URI",
+            Self::InvalidMetadataUri => "invalid metadata URI",
+            Self::NoVersion => "no version can be derived from the URI",
+            Self::InvalidVersion => "invalid version",
+            Self::ConflictingUri => "duplicate registration with a different URI",
+            Self::MisplacedBootVersion => "bootVersion line not right after its app's line",
+            Self::MetadataWithoutApp => "metadata for an app the list does not register",
+            Self::AmbiguousMetadata => "metadata without a version for an app of several versions",
+            Self::DuplicateMetadata => "second metadata URI for the same app version",
+        }
+    }
+}
+
+impl std::fmt::Display for LineErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A line of a bulk list that could not be used, with its 1-based line number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {
     /// 1-based line number in the submitted text.
     pub line: usize,
-    /// What is wrong with it.
+    /// What is wrong with it, quoting nothing of it.
+    pub kind: LineErrorKind,
+    /// What is wrong with it, in detail: quotes parts of the line.
     pub message: String,
 }
 
+impl LineError {
+    /// `line N: <kind>`: nothing of the line's text, for lists read from a location the client
+    /// named rather than sent.
+    pub fn without_content(&self) -> String {
+        format!("line {}: {}", self.line, self.kind)
+    }
+}
+
 impl std::fmt::Display for LineError {
+    /// `line N: <message>`, which quotes the line: only for lists the client sent as text.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "line {}: {}", self.line, self.message)
     }
 }
+
+/// A problem found in a line: its kind and the detailed message.
+type Problem = (LineErrorKind, String);
 
 /// The outcome of reading a bulk list: the registrations it asks for, in order of first
 /// appearance, and every line that could not be used.
@@ -74,9 +158,10 @@ pub fn parse_app_list(text: &str) -> AppList {
         }
         let parsed = match parse_line(line) {
             Ok(parsed) => parsed,
-            Err(message) => {
+            Err((kind, message)) => {
                 list.errors.push(LineError {
                     line: line_no,
+                    kind,
                     message,
                 });
                 previous_uri = None;
@@ -101,6 +186,7 @@ pub fn parse_app_list(text: &str) -> AppList {
                     if list.apps[at].uri != uri {
                         list.errors.push(LineError {
                             line: line_no,
+                            kind: LineErrorKind::ConflictingUri,
                             message: format!(
                                 "{app_type}.{name} version {version} is already given on line \
                                  {first_line} with another URI ({})",
@@ -133,6 +219,7 @@ pub fn parse_app_list(text: &str) -> AppList {
                 if previous_uri.as_ref() != Some(&(app_type, name.clone())) {
                     list.errors.push(LineError {
                         line: line_no,
+                        kind: LineErrorKind::MisplacedBootVersion,
                         message: format!(
                             "Expected uri for bootVersion: {app_type}.{name}.bootVersion must \
                              come right after the line {app_type}.{name}=<uri>"
@@ -153,8 +240,9 @@ pub fn parse_app_list(text: &str) -> AppList {
             uri,
         ) {
             Ok(()) => {}
-            Err(message) => list.errors.push(LineError {
+            Err((kind, message)) => list.errors.push(LineError {
                 line: line_no,
+                kind,
                 message,
             }),
         }
@@ -163,11 +251,15 @@ pub fn parse_app_list(text: &str) -> AppList {
     list
 }
 
-fn parse_line(line: &str) -> Result<Line, String> {
+fn parse_line(line: &str) -> Result<Line, Problem> {
+    use LineErrorKind as Kind;
     let Some((key, value)) = line.split_once('=') else {
-        return Err(format!(
-            "expected <type>.<name>=<uri> but the line has no '=' ('{}')",
-            abbreviate(line)
+        return Err((
+            Kind::NotAnAssignment,
+            format!(
+                "expected <type>.<name>=<uri> but the line has no '=' ('{}')",
+                abbreviate(line)
+            ),
         ));
     };
     let (key, value) = (key.trim(), value.trim());
@@ -176,28 +268,44 @@ fn parse_line(line: &str) -> Result<Line, String> {
         [t, n] => (*t, *n, None),
         [t, n, s @ ("metadata" | "bootVersion")] => (*t, *n, Some(*s)),
         _ => {
-            return Err(format!(
-                "Invalid format for app key '{}': must be <type>.<name>, \
-                 <type>.<name>.metadata or <type>.<name>.bootVersion",
-                abbreviate(key)
+            return Err((
+                Kind::InvalidKey,
+                format!(
+                    "Invalid format for app key '{}': must be <type>.<name>, \
+                     <type>.<name>.metadata or <type>.<name>.bootVersion",
+                    abbreviate(key)
+                ),
             ));
         }
     };
     let app_type: AppType = type_text.parse().map_err(|_| {
-        format!(
-            "unknown app type '{}' in key '{}': expected one of app, source, processor, sink, task",
-            abbreviate(type_text),
-            abbreviate(key)
+        (
+            Kind::UnknownAppType,
+            format!(
+                "unknown app type '{}' in key '{}': expected one of app, source, processor, \
+                 sink, task",
+                abbreviate(type_text),
+                abbreviate(key)
+            ),
         )
     })?;
-    let name = AppName::new(name_text).map_err(|e| e.message().to_owned())?;
+    let name =
+        AppName::new(name_text).map_err(|e| (Kind::InvalidAppName, e.message().to_owned()))?;
     if suffix == Some("bootVersion") {
         return Ok(Line::BootVersion { app_type, name });
     }
     if value.is_empty() {
-        return Err(format!("the key '{key}' has no URI after '='"));
+        return Err((
+            Kind::MissingUri,
+            format!("the key '{key}' has no URI after '='"),
+        ));
     }
-    let parsed = AppUri::parse(value).map_err(|e| e.to_string())?;
+    let uri_kind = if suffix == Some("metadata") {
+        Kind::InvalidMetadataUri
+    } else {
+        Kind::InvalidUri
+    };
+    let parsed = AppUri::parse(value).map_err(|e| (uri_kind, e.to_string()))?;
     if suffix == Some("metadata") {
         let version = parsed.version().ok();
         return Ok(Line::Metadata {
@@ -207,8 +315,10 @@ fn parse_line(line: &str) -> Result<Line, String> {
             uri: value.to_owned(),
         });
     }
-    let version = parsed.version().map_err(|e| e.to_string())?;
-    validate_version(&version).map_err(|e| e.message().to_owned())?;
+    let version = parsed
+        .version()
+        .map_err(|e| (Kind::NoVersion, e.to_string()))?;
+    validate_version(&version).map_err(|e| (Kind::InvalidVersion, e.message().to_owned()))?;
     Ok(Line::Uri {
         app_type,
         name,
@@ -226,7 +336,7 @@ fn attach_metadata(
     name: &AppName,
     version: Option<&str>,
     uri: String,
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     let exact =
         version.and_then(|v| index.get(&(app_type, name.as_str().to_owned(), v.to_owned())));
     let target = match exact {
@@ -243,16 +353,22 @@ fn attach_metadata(
             match candidates.as_slice() {
                 [only] => *only,
                 [] => {
-                    return Err(format!(
-                        "metadata for {app_type}.{name} has no app line \
-                         ({app_type}.{name}=<uri>) in the list"
+                    return Err((
+                        LineErrorKind::MetadataWithoutApp,
+                        format!(
+                            "metadata for {app_type}.{name} has no app line \
+                             ({app_type}.{name}=<uri>) in the list"
+                        ),
                     ));
                 }
                 _ => {
-                    return Err(format!(
-                        "metadata for {app_type}.{name} matches none of its {} versions in the \
-                         list by version; give a metadata URI with the app's version",
-                        candidates.len()
+                    return Err((
+                        LineErrorKind::AmbiguousMetadata,
+                        format!(
+                            "metadata for {app_type}.{name} matches none of its {} versions in \
+                             the list by version; give a metadata URI with the app's version",
+                            candidates.len()
+                        ),
                     ));
                 }
             }
@@ -260,9 +376,12 @@ fn attach_metadata(
     };
     let app = &mut apps[target];
     if let Some(existing) = &app.metadata_uri {
-        return Err(format!(
-            "{app_type}.{name} version {} already has metadata {existing}",
-            app.version
+        return Err((
+            LineErrorKind::DuplicateMetadata,
+            format!(
+                "{app_type}.{name} version {} already has metadata {existing}",
+                app.version
+            ),
         ));
     }
     app.metadata_uri = Some(uri);
@@ -440,6 +559,77 @@ task.thumbinator=docker:sabby/thumbinator:0.0.1-SNAPSHOT
             list.errors[2]
                 .message
                 .contains("Expected uri for bootVersion")
+        );
+    }
+
+    #[test]
+    fn errors_rendered_without_content_quote_nothing_of_the_list() {
+        use LineErrorKind as K;
+        const MARKER: &str = "zqxmarker7";
+        let long_version = "1".repeat(300);
+        let text = [
+            format!("{MARKER} has no equals sign"),
+            format!("source.a.b.{MARKER}=docker:x/{MARKER}:1"),
+            format!("{MARKER}.x=docker:x/{MARKER}:1"),
+            format!("source.{MARKER}!=docker:x/{MARKER}:1"),
+            format!("source.{MARKER}="),
+            format!("source.{MARKER}=ftp://{MARKER}"),
+            format!("source.{MARKER}.metadata=ftp://{MARKER}"),
+            format!("sink.{MARKER}=docker:x/{MARKER}"),
+            format!("sink.{MARKER}=maven://g:{MARKER}:{long_version}"),
+            format!("sink.{MARKER}a=docker:x/{MARKER}:1"),
+            format!("sink.{MARKER}a=docker:y/{MARKER}:1"),
+            format!("task.{MARKER}.bootVersion={MARKER}"),
+            format!("task.{MARKER}.metadata=docker:x/{MARKER}:1"),
+            format!("processor.{MARKER}=docker:x/{MARKER}:1"),
+            format!("processor.{MARKER}=docker:x/{MARKER}:2"),
+            format!("processor.{MARKER}.metadata=docker:x/{MARKER}-meta"),
+            format!("app.{MARKER}=docker:x/{MARKER}:1"),
+            format!("app.{MARKER}.metadata=docker:x/m-{MARKER}:1"),
+            format!("app.{MARKER}.metadata=docker:x/n-{MARKER}:1"),
+        ]
+        .join("\n");
+        let list = parse_app_list(&text);
+        let kinds: Vec<(usize, LineErrorKind)> =
+            list.errors.iter().map(|e| (e.line, e.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (1, K::NotAnAssignment),
+                (2, K::InvalidKey),
+                (3, K::UnknownAppType),
+                (4, K::InvalidAppName),
+                (5, K::MissingUri),
+                (6, K::InvalidUri),
+                (7, K::InvalidMetadataUri),
+                (8, K::NoVersion),
+                (9, K::InvalidVersion),
+                (11, K::ConflictingUri),
+                (12, K::MisplacedBootVersion),
+                (13, K::MetadataWithoutApp),
+                (16, K::AmbiguousMetadata),
+                (19, K::DuplicateMetadata),
+            ],
+            "{:#?}",
+            list.errors
+        );
+        for error in &list.errors {
+            let shown = error.without_content();
+            assert_eq!(
+                shown,
+                format!("line {}: {}", error.line, error.kind.as_str())
+            );
+            assert!(!shown.contains(MARKER), "{shown}");
+            // The detailed rendering, for lists the client sent, keeps the line's words.
+            assert_eq!(
+                error.to_string(),
+                format!("line {}: {}", error.line, error.message)
+            );
+        }
+        assert!(
+            list.errors
+                .iter()
+                .all(|e| e.message.contains(MARKER) || e.kind == K::InvalidVersion)
         );
     }
 

@@ -1,6 +1,6 @@
 //! The domain of the dataflow control plane, free of IO: app types and names, artifact URIs,
-//! the bulk registration format, paging, streams and their deployment requests, and the stable
-//! error codes every layer maps from.
+//! the bulk registration format, paging, streams and their deployment requests, the character
+//! and length rules of text fields, and the stable error codes every layer maps from.
 #![warn(missing_docs)]
 
 pub mod app;
@@ -13,6 +13,7 @@ pub mod planning;
 pub mod sanitize;
 pub mod stream;
 pub mod stream_definition;
+pub mod text;
 pub mod uri;
 
 pub use error::{Code, Error, ErrorClass, Result};

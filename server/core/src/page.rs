@@ -3,6 +3,11 @@
 //!
 //! Spring silently falls back to defaults on malformed values; we reject them with a message
 //! naming the parameter, because a silently ignored `sort` returns a differently ordered list.
+//!
+//! Each sort property counts once (its first mention decides its direction), and at most
+//! [`MAX_SORT_PARAMETERS`] `sort` parameters and properties are read, so that a query never
+//! holds more `ORDER BY` terms than the few sortable properties. The `search` text of list
+//! queries is checked by [`validate_search`].
 
 use crate::error::{Code, Error};
 
@@ -10,6 +15,13 @@ use crate::error::{Code, Error};
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 /// The largest page size; larger requests are clamped to it, as Spring Data does.
 pub const MAX_PAGE_SIZE: u32 = 2000;
+/// The most `sort` parameters a request may give, and the most properties they may name in all
+/// (duplicates included). Lists have at most five sortable properties; SQLite refuses a query
+/// with more than 2,000 `ORDER BY` terms.
+pub const MAX_SORT_PARAMETERS: usize = 16;
+/// The longest `search` text of a list query, in characters (it becomes a `LIKE` pattern, which
+/// SQLite limits to 50,000 bytes; no app or stream name is longer than 255 characters).
+pub const MAX_SEARCH_CHARS: usize = 256;
 
 /// Sort direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,13 +71,20 @@ impl<P> PageRequest<P> {
 
     /// Builds a page request from the raw `page`, `size` and `sort` parameters, resolving each
     /// sort property with `property` (which returns `None` for properties that cannot be sorted).
+    ///
+    /// A property named again is dropped: the first mention already decides the order, so a
+    /// later one could not change it. More than [`MAX_SORT_PARAMETERS`] `sort` parameters, or
+    /// properties named in them, are refused.
     pub fn parse(
         page: Option<&str>,
         size: Option<&str>,
         sort: &[&str],
         property: impl Fn(&str) -> Option<P>,
         sortable: &[&str],
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, Error>
+    where
+        P: PartialEq,
+    {
         let invalid = |message: String| Error::new(Code::InvalidPageRequest, message);
         let page = match page {
             None => 0,
@@ -87,9 +106,27 @@ impl<P> PageRequest<P> {
                 Ok(n) => u32::try_from(n.min(u64::from(MAX_PAGE_SIZE))).unwrap_or(MAX_PAGE_SIZE),
             },
         };
-        let mut orders = Vec::new();
+        if sort.len() > MAX_SORT_PARAMETERS {
+            return Err(invalid(format!(
+                "The parameter 'sort' is given {} times; the limit is {MAX_SORT_PARAMETERS}",
+                sort.len()
+            )));
+        }
+        let mut orders: Vec<SortOrder<P>> = Vec::new();
+        let mut named = 0;
         for param in sort {
-            orders.extend(parse_sort(param, &property, sortable)?);
+            for order in parse_sort(param, &property, sortable)? {
+                named += 1;
+                if named > MAX_SORT_PARAMETERS {
+                    return Err(invalid(format!(
+                        "The parameter 'sort' names more than {MAX_SORT_PARAMETERS} properties; \
+                         the limit is {MAX_SORT_PARAMETERS}"
+                    )));
+                }
+                if !orders.iter().any(|o| o.property == order.property) {
+                    orders.push(order);
+                }
+            }
         }
         Ok(Self {
             page,
@@ -97,6 +134,21 @@ impl<P> PageRequest<P> {
             sort: orders,
         })
     }
+}
+
+/// Checks the `search` text of a list query: at most [`MAX_SEARCH_CHARS`] characters.
+pub fn validate_search(search: &str) -> Result<(), Error> {
+    let length = search.chars().count();
+    if length > MAX_SEARCH_CHARS {
+        return Err(Error::new(
+            Code::InvalidParameter,
+            format!(
+                "The parameter 'search' is {length} characters long; the limit is \
+                 {MAX_SEARCH_CHARS}"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses one `sort` parameter: `a,b,desc` sorts by `a` then `b`, both descending, as Spring does.
@@ -227,5 +279,55 @@ mod tests {
         assert!(err.message().contains("name, type"), "{err}");
         assert!(parse(None, None, &["desc"]).is_err());
         assert!(parse(None, None, &[""]).is_err());
+    }
+
+    #[test]
+    fn a_property_sorts_once_by_its_first_mention() {
+        let p = parse(None, None, &["name,desc", "type", "NAME,asc", "type,name"]).unwrap();
+        assert_eq!(
+            p.sort,
+            [
+                SortOrder {
+                    property: "name",
+                    direction: Direction::Desc
+                },
+                SortOrder {
+                    property: "type",
+                    direction: Direction::Asc
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn too_many_sort_parameters_or_properties_are_refused() {
+        let limit = vec!["name"; MAX_SORT_PARAMETERS];
+        assert_eq!(parse(None, None, &limit).unwrap().sort.len(), 1);
+        let many = vec!["name"; 2100];
+        let in_one = vec!["name"; MAX_SORT_PARAMETERS + 1].join(",");
+        for (sort, what) in [
+            (many, "is given 2100 times; the limit is 16"),
+            (
+                vec![in_one.as_str()],
+                "names more than 16 properties; the limit is 16",
+            ),
+        ] {
+            let err = parse(None, None, &sort).unwrap_err();
+            assert_eq!(err.code(), Code::InvalidPageRequest);
+            assert!(err.message().contains("'sort'"), "{err}");
+            assert!(err.message().contains(what), "{err}");
+        }
+    }
+
+    #[test]
+    fn search_text_is_limited() {
+        validate_search("").unwrap();
+        validate_search(&"é".repeat(MAX_SEARCH_CHARS)).unwrap();
+        let err = validate_search(&"x".repeat(60_000)).unwrap_err();
+        assert_eq!(err.code(), Code::InvalidParameter);
+        assert_eq!(
+            err.message(),
+            "The parameter 'search' is 60000 characters long; the limit is 256"
+        );
     }
 }

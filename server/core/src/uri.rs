@@ -16,6 +16,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::text::{Lines, TextError, check_text, is_forbidden};
+
+/// The longest URI or metadata URI accepted, in characters. Artifact locations are short; this
+/// leaves room for signed download URLs (an S3 pre-signed URL with a session token is about
+/// 1,500 characters) and keeps rows and messages bounded.
+pub const MAX_URI_LEN: usize = 4096;
+
 /// The schemes we accept, as listed in error messages.
 const EXPECTED_SCHEMES: &str = "expected docker:, maven://, http://, https:// or file:";
 /// The Maven coordinate form, as shown in error messages.
@@ -84,6 +91,8 @@ pub enum UriErrorKind {
     Malformed,
     /// The URI is well formed but no version can be derived from it.
     NoVersion,
+    /// The URI is longer than [`MAX_URI_LEN`].
+    TooLong,
 }
 
 /// Why a URI was rejected. Display gives the full user-facing message, which quotes the URI.
@@ -121,8 +130,9 @@ impl UriError {
 }
 
 impl AppUri {
-    /// Parses `uri`. The caller trims it: any whitespace or control character, wherever it is,
-    /// is an error naming its position.
+    /// Parses `uri` (a URI or a metadata URI). The caller trims it: any whitespace, control or
+    /// invisible character ([`crate::text`]), wherever it is, is an error naming its position;
+    /// more than [`MAX_URI_LEN`] characters are an error naming the length and the limit.
     pub fn parse(uri: &str) -> Result<Self, UriError> {
         if uri.is_empty() {
             return Err(UriError::new(
@@ -131,14 +141,19 @@ impl AppUri {
                 None,
             ));
         }
-        if let Some((byte, c)) = uri
-            .char_indices()
-            .find(|&(_, c)| c.is_whitespace() || c.is_control())
-        {
+        if let Err(e) = check_text("URI", uri, MAX_URI_LEN, Lines::One) {
+            // The message does not quote the URI: the character would be in it.
+            let kind = match e {
+                TextError::TooLong { .. } => UriErrorKind::TooLong,
+                TextError::Forbidden { .. } => UriErrorKind::Malformed,
+            };
+            return Err(UriError::new(kind, e.to_string(), e.position()));
+        }
+        if let Some((byte, c)) = uri.char_indices().find(|&(_, c)| c.is_whitespace()) {
             let src = Src { uri, label: "" };
             return Err(src.at(byte, |p| {
                 format!(
-                    "whitespace or control character '{}' at position {p}",
+                    "whitespace character '{}' at position {p}",
                     c.escape_default()
                 )
             }));
@@ -317,12 +332,13 @@ fn char_pos(s: &str, byte: usize) -> usize {
         .map_or_else(|| s.chars().count(), |head| head.chars().count())
 }
 
-/// `s` in single quotes, control characters escaped, cut after [`QUOTE_LIMIT`] characters.
+/// `s` in single quotes, control and invisible characters escaped, cut after [`QUOTE_LIMIT`]
+/// characters.
 fn quote(s: &str) -> String {
     format!("'{}'", shorten(s))
 }
 
-/// `s` with control characters escaped, cut after [`QUOTE_LIMIT`] characters.
+/// `s` with control and invisible characters escaped, cut after [`QUOTE_LIMIT`] characters.
 fn shorten(s: &str) -> String {
     let mut out = String::with_capacity(s.len().min(QUOTE_LIMIT + 8));
     for (n, c) in s.chars().enumerate() {
@@ -330,7 +346,7 @@ fn shorten(s: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if is_forbidden(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -1354,11 +1370,7 @@ mod tests {
         rejects("maven://g:a:jar::1", "empty classifier", Some(16));
         rejects("maven://g:a:jar:c:", "empty version", Some(18));
         rejects("maven://g/x:a:1", "invalid character '/'", Some(9));
-        rejects(
-            "maven://g:a:1 ",
-            "whitespace or control character ' '",
-            Some(13),
-        );
+        rejects("maven://g:a:1 ", "whitespace character ' '", Some(13));
         let e = rejects("maven://g:a", "Invalid maven URI 'maven://g:a'", None);
         assert_eq!(e.kind(), UriErrorKind::Malformed);
     }
@@ -1466,11 +1478,7 @@ mod tests {
         rejects("file:", "nothing follows 'file:'", Some(5));
         rejects("http:foo", "expected '//' after 'http:'", Some(5));
         rejects("https:/foo", "expected '//' after 'https:'", Some(6));
-        rejects(
-            "http://h/a b.jar",
-            "whitespace or control character ' '",
-            Some(10),
-        );
+        rejects("http://h/a b.jar", "whitespace character ' '", Some(10));
     }
 
     // ---- schemes and general -------------------------------------------------------------
@@ -1510,17 +1518,45 @@ mod tests {
     fn whitespace_and_control_characters() {
         rejects(
             " docker:a",
-            "whitespace or control character ' ' at position 0",
+            "whitespace character ' ' at position 0",
             Some(0),
         );
         rejects("docker:a ", "position 8", Some(8));
-        rejects("docker:a\t:1", "'\\t' at position 8", Some(8));
-        rejects("maven://g:a:\n1", "'\\n' at position 12", Some(12));
-        rejects("file:/a\u{0}b", "'\\u{0}'", Some(7));
-        rejects("file:/ä\u{a0}", "position 7", Some(7));
-        // The quoted URI shows control characters escaped, never raw.
-        let e = rejects("x\u{1b}[31m", "position 1", Some(1));
-        assert!(!e.to_string().contains('\u{1b}'));
+        rejects("file:/ä\u{a0}", "'\\u{a0}' at position 7", Some(7));
+        for (uri, code_point, position) in [
+            ("docker:a\t:1", "U+0009", 8),
+            ("maven://g:a:\n1", "U+000A", 12),
+            ("file:/a\u{0}b", "U+0000", 7),
+            ("x\u{1b}[31m", "U+001B", 1),
+            ("https://h/a\u{202e}raj.1-a", "U+202E", 11),
+            ("docker:a/\u{2066}b:1", "U+2066", 9),
+            ("docker:a\u{200b}:1", "U+200B", 8),
+            ("maven://g:a:1\u{feff}", "U+FEFF", 13),
+            ("file:/\u{200f}a-1.jar", "U+200F", 6),
+        ] {
+            let e = rejects(uri, "URI has the ", Some(position));
+            let message = e.to_string();
+            assert!(
+                message.contains(&format!("character {code_point} at position {position},")),
+                "{uri:?}: {message}"
+            );
+            // The message never carries the character itself.
+            assert!(!message.chars().any(is_forbidden), "{message:?}");
+            assert_eq!(e.kind(), UriErrorKind::Malformed);
+        }
+    }
+
+    #[test]
+    fn uris_longer_than_the_limit_are_refused() {
+        let at_limit = format!("https://h/{}", "a".repeat(MAX_URI_LEN - 10));
+        assert_eq!(at_limit.chars().count(), MAX_URI_LEN);
+        AppUri::parse(&at_limit).unwrap();
+        let e = rejects(&format!("{at_limit}é"), "", None);
+        assert_eq!(e.kind(), UriErrorKind::TooLong);
+        assert_eq!(
+            e.to_string(),
+            "URI is 4097 characters long; the limit is 4096"
+        );
     }
 
     #[test]
@@ -1532,7 +1568,7 @@ mod tests {
 
     #[test]
     fn long_uris_are_shortened_in_messages() {
-        let uri = format!("docker:{}", "A".repeat(100_000));
+        let uri = format!("docker:{}", "A".repeat(4_000));
         let e = rejects(&uri, "repository names must be lowercase", Some(7));
         assert!(
             e.to_string().len() < 2_000,
