@@ -402,7 +402,6 @@ fn masked_lines(lines: &[KeyValue]) -> String {
     let lines: Vec<String> = pairs(lines)
         .map(|(key, value)| {
             let value = dataflow_core::sanitize::mask_value(key, value);
-            let (value, _) = dataflow_core::sanitize::mask_assignments(value);
             format!("{key}={value}")
         })
         .collect();

@@ -366,3 +366,58 @@ fn render_stream_failures_exit_non_zero_and_say_why() {
         "{stderr}"
     );
 }
+
+/// Secrets in query strings and the content of files the server was pointed at stay out of
+/// its log, even at DEBUG, and `file:` needs an allowed directory.
+#[tokio::test]
+async fn debug_logs_hold_no_query_strings_or_read_content() {
+    const MARKER: &str = "hunter2-log-marker";
+    let dir = tempfile::tempdir().unwrap();
+    let lists = tempfile::tempdir().unwrap();
+    let list = lists.path().join("bad.properties");
+    std::fs::write(&list, format!("{MARKER}\nsource.x=docker:a/x:1\n")).unwrap();
+    let log = dir.path().join("server.log");
+    let port = free_port();
+    let mut running = Running(
+        server()
+            .args(["--port", &port.to_string(), "--log-level", "debug", "--data-dir"])
+            .arg(dir.path().join("data"))
+            .arg("--app-import-dir")
+            .arg(lists.path())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_about(port).await;
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("apps", &format!("source.y=docker:a/y:1?password={MARKER}"));
+    let inline = client
+        .post(format!("{base}/apps?{}", query.finish()))
+        .send()
+        .await
+        .unwrap();
+    assert!(inline.status().is_success() || inline.status().is_client_error());
+    for uri in ["file:/etc/passwd".to_owned(), format!("file:{}", list.display())] {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("uri", &uri);
+        let reply = client
+            .post(format!("{base}/apps"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.finish())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 400, "{uri}");
+        let text = reply.text().await.unwrap();
+        assert!(!text.contains(MARKER) && !text.contains("root:"), "{text}");
+    }
+    stop(&mut running);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("/apps"), "the log is at DEBUG: {logged}");
+    assert!(!logged.contains(MARKER), "{logged}");
+    assert!(!logged.contains("root:"), "{logged}");
+    assert!(!logged.contains("apps=source"), "query strings stay out: {logged}");
+}

@@ -56,10 +56,7 @@ async fn list(
     )?;
     let query = AppQuery {
         app_type: params.get("type").map(app_type).transpose()?,
-        search: params
-            .get("search")
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned),
+        search: params.search()?,
         version: params
             .get("version")
             .filter(|s| !s.is_empty())
@@ -124,11 +121,7 @@ async fn import(
             .iter()
             .map(|a| a.coordinates())
             .collect(),
-        invalid_lines: outcome
-            .invalid_lines
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        invalid_lines: outcome.invalid_lines,
     };
     // SCDF answers with every saved registration, sorted, in one unsliced "page".
     let mut saved: Vec<_> = outcome

@@ -44,10 +44,13 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = self.0.code();
         let status = status_of(code.class());
+        // Messages may quote what the client sent (a list line, a URI): secrets in it are
+        // masked before the message reaches the log.
+        let (logged, _) = dataflow_core::sanitize::mask_assignments(&self.0.to_string());
         if status.is_server_error() {
-            tracing::error!(error = %self.0, ?code, "Request failed.");
+            tracing::error!(error = %logged, ?code, "Request failed.");
         } else {
-            tracing::debug!(error = %self.0, ?code, "Request refused.");
+            tracing::debug!(error = %logged, ?code, "Request refused.");
         }
         let body = VndErrors::single(code.logref(), self.0.public_message());
         (status, hal_json(), Json(body)).into_response()

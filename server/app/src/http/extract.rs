@@ -104,6 +104,18 @@ impl Params {
         }
     }
 
+    /// The `search` filter of a list: absent or empty is none; longer than the store can
+    /// match is refused.
+    pub fn search(&self) -> Result<Option<String>, ApiError> {
+        match self.get("search").filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(search) => {
+                dataflow_core::page::validate_search(search)?;
+                Ok(Some(search.to_owned()))
+            }
+        }
+    }
+
     /// The pairs, except those named in `skip` (for building page links).
     pub fn without<'a>(&'a self, skip: &'a [&str]) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.0

@@ -89,10 +89,7 @@ async fn list(
     params: Params,
 ) -> Result<Response, ApiError> {
     let query = StreamQuery {
-        search: params
-            .get("search")
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned),
+        search: params.search()?,
         page: page_request(&params)?,
     };
     let found = state.streams.list(&query).await?;

@@ -45,7 +45,7 @@ pub struct ImportOutcome {
     /// What was saved, created, updated or left alone.
     pub saved: SaveOutcome,
     /// Lines skipped as invalid (only when the caller allowed it).
-    pub invalid_lines: Vec<LineError>,
+    pub invalid_lines: Vec<String>,
 }
 
 /// A request to register one app.
@@ -173,6 +173,9 @@ impl Registry {
         force: bool,
         skip_invalid: bool,
     ) -> AppResult<ImportOutcome> {
+        // A list the client sent is theirs to see quoted; one read from a location is not
+        // (it may be any file or page the server can reach): its lines are only numbered.
+        let quote = matches!(source, AppListSource::Text(_));
         let fetched;
         let text = match source {
             AppListSource::Text(text) => text,
@@ -185,14 +188,14 @@ impl Registry {
         if !list.errors.is_empty() && !skip_invalid {
             return Err(AppError::new(
                 Code::InvalidAppList,
-                describe_line_errors(&list.errors),
+                describe_line_errors(&list.errors, quote),
             ));
         }
         if list.apps.is_empty() {
             let why = if list.errors.is_empty() {
                 "The app list has no registrations (only blank lines or comments)".to_owned()
             } else {
-                describe_line_errors(&list.errors)
+                describe_line_errors(&list.errors, quote)
             };
             return Err(AppError::new(Code::InvalidAppList, why));
         }
@@ -211,7 +214,11 @@ impl Registry {
         );
         Ok(ImportOutcome {
             saved,
-            invalid_lines: list.errors,
+            invalid_lines: list
+                .errors
+                .iter()
+                .map(|e| render_line_error(e, quote))
+                .collect(),
         })
     }
 
@@ -327,8 +334,17 @@ impl Registry {
     }
 }
 
+/// One invalid line as `line N: …`, with what the line said only when `quote`.
+fn render_line_error(error: &LineError, quote: bool) -> String {
+    if quote {
+        error.to_string()
+    } else {
+        error.without_content()
+    }
+}
+
 /// One message listing the invalid lines of a rejected list.
-fn describe_line_errors(errors: &[LineError]) -> String {
+fn describe_line_errors(errors: &[LineError], quote: bool) -> String {
     let mut message = format!(
         "The app list has {} invalid line{}; nothing was registered \
          (pass skip-invalid=true to import the valid lines only):",
@@ -337,7 +353,7 @@ fn describe_line_errors(errors: &[LineError]) -> String {
     );
     for error in errors.iter().take(MAX_LISTED_LINE_ERRORS) {
         message.push('\n');
-        message.push_str(&error.to_string());
+        message.push_str(&render_line_error(error, quote));
     }
     if errors.len() > MAX_LISTED_LINE_ERRORS {
         message.push_str(&format!(

@@ -13,7 +13,8 @@ use dataflow_core::page::{MAX_PAGE_SIZE, PageRequest};
 use dataflow_core::sanitize::blot_dsl_text;
 use dataflow_core::stream::{StreamApp, known_destinations, missing_apps_message, stream_apps};
 use dataflow_core::stream_definition::{
-    MAX_DESTINATION_NAME_LEN, MAX_STREAM_NAME_LEN, StreamDefinitionRecord, StreamQuery,
+    MAX_DESTINATION_NAME_LEN, StreamDefinitionRecord, StreamQuery, validate_description,
+    validate_stream_name,
 };
 use dataflow_core::uri::AppUri;
 use dataflow_dsl::stream::{StreamDefinition, parse_stream, parse_stream_named};
@@ -102,18 +103,14 @@ impl Streams {
     #[instrument(skip_all, fields(name = request.name, deploy = request.deploy))]
     pub async fn create(&self, request: CreateRequest<'_>) -> AppResult<StreamDefinitionRecord> {
         let name = request.name;
+        validate_stream_name(name)?;
+        validate_description(request.description)?;
         let (text, owned_name) = (request.definition.to_owned(), name.to_owned());
         let definition = self
             .cpu
             .run(move || parse_stream_named(&text, Some(&owned_name)))
             .await?
             .map_err(|e| invalid(blot_dsl_text(&e.formatted())))?;
-        let length = name.chars().count();
-        if length > MAX_STREAM_NAME_LEN {
-            return Err(invalid(format!(
-                "Stream name is {length} characters long; the limit is {MAX_STREAM_NAME_LEN}"
-            )));
-        }
         let source_destination = definition
             .source_destination
             .as_ref()
