@@ -14,6 +14,7 @@
 //! `hint: …` line after the caret line.
 
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! dsl_messages {
     ($($(#[$doc:meta])* $name:ident = $code:literal, $text:literal;)*) => {
@@ -189,7 +190,11 @@ pub struct DslError {
     /// Values for the template's `{0}`, `{1}`, ….
     pub inserts: Vec<String>,
     /// The text the error is about (usually the whole DSL; for an illegal name, the name).
-    pub expression: String,
+    ///
+    /// Shared, not copied: the errors of one parse or validation all point at one allocation
+    /// of the text, so collecting many errors, or cloning one, costs no copy of a long
+    /// definition.
+    pub expression: Arc<str>,
     /// Which rendering.
     pub style: ErrorStyle,
     /// End of the last construct parsed successfully (checkpointed errors only).
@@ -199,10 +204,11 @@ pub struct DslError {
 }
 
 impl DslError {
-    /// A plain error at `position` in `expression`.
+    /// A plain error at `position` in `expression`. Pass an `Arc<str>` (cloned) to share the
+    /// text with other errors; a `&str` or `String` is copied into a new allocation.
     pub fn plain(
         message: DslMessage,
-        expression: &str,
+        expression: impl Into<Arc<str>>,
         position: usize,
         inserts: Vec<String>,
     ) -> Self {
@@ -210,7 +216,7 @@ impl DslError {
             message,
             position: Some(position),
             inserts,
-            expression: expression.to_owned(),
+            expression: expression.into(),
             style: ErrorStyle::Plain,
             checkpoint: None,
             hint: None,
@@ -218,9 +224,10 @@ impl DslError {
     }
 
     /// A checkpointed error at `position`, the last good construct ending at `checkpoint`.
+    /// `expression` is taken as by [`DslError::plain`].
     pub fn checkpointed(
         message: DslMessage,
-        expression: &str,
+        expression: impl Into<Arc<str>>,
         position: usize,
         checkpoint: Option<usize>,
         inserts: Vec<String>,
@@ -229,7 +236,7 @@ impl DslError {
             message,
             position: Some(position),
             inserts,
-            expression: expression.to_owned(),
+            expression: expression.into(),
             style: ErrorStyle::CheckPointed,
             checkpoint,
             hint: None,

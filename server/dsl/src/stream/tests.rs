@@ -224,10 +224,7 @@ fn reference_3_2_structure() {
     );
     for name in ["foo.bar", "-bar", "0foobar", "foo%bar", ".bar", "foo-.-bar"] {
         let e = parse_stream_named("http | transform | sink", Some(name)).unwrap_err();
-        assert_eq!(
-            (e.code(), e.position, e.expression.as_str()),
-            (122, Some(0), name)
-        );
+        assert_eq!((e.code(), e.position, &*e.expression), (122, Some(0), name));
         assert_eq!(e.inserts, vec![name.to_owned()]);
     }
     for name in ["foo-bar", "foo_bar"] {
@@ -852,9 +849,9 @@ fn named_stream_checks_run_in_scdf_order() {
         112
     );
     let e = parse_stream_named("1x = a", Some("0bad")).unwrap_err();
-    assert_eq!((e.code(), e.expression.as_str()), (122, "1x"));
+    assert_eq!((e.code(), &*e.expression), (122, "1x"));
     let e = parse_stream_named("a | a", Some("0bad")).unwrap_err();
-    assert_eq!((e.code(), e.expression.as_str()), (122, "0bad"));
+    assert_eq!((e.code(), &*e.expression), (122, "0bad"));
     assert_eq!(
         parse_stream_named("a | a", Some("ok")).unwrap_err().code(),
         143

@@ -341,7 +341,7 @@ fn task_names_like_scdf() {
             (e.code(), e.position, e.inserts.clone()),
             (123, Some(0), vec![name.to_owned()])
         );
-        assert_eq!(e.expression, name);
+        assert_eq!(&*e.expression, name);
     }
     for name in ["foo-bar", "foo_bar", "$x", "_", "étape", "a-"] {
         assert!(
@@ -581,6 +581,29 @@ fn task_validation_like_scdf() {
     .unwrap_err();
     let found: Vec<_> = errors.iter().map(|e| (e.code(), e.position)).collect();
     assert_eq!(found, [(166, Some(68)), (166, Some(85))]);
+}
+
+#[test]
+fn task_validation_problems_share_one_copy_of_the_text() {
+    let dsl = "  appA && appA && appB 'x'->appA && appB  ";
+    let errors = parse_and_validate_task(dsl, None).unwrap_err();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert_eq!(
+        &*errors[0].expression,
+        dsl.trim(),
+        "SCDF quotes the trimmed text"
+    );
+    for error in &errors {
+        assert!(std::sync::Arc::ptr_eq(
+            &error.expression,
+            &errors[0].expression
+        ));
+    }
+    let cloned = errors[1].clone();
+    assert!(std::sync::Arc::ptr_eq(
+        &cloned.expression,
+        &errors[0].expression
+    ));
 }
 
 #[test]

@@ -6,9 +6,11 @@
 //! keeps them in a hash set, so its order varies).
 //!
 //! A problem renders like SCDF's `TaskValidationProblem.toStringWithContext`: header, the text
-//! from the start of the problem's line, a caret, no checkpoint (`*`).
+//! from the start of the problem's line, a caret, no checkpoint (`*`). All problems of one
+//! validation share one copy of the text ([`DslError::expression`]).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::error::{DslError, DslMessage};
 
@@ -19,6 +21,7 @@ use super::ast::{Flow, FlowNode, Label, TaskApp, TaskDefinition, TransitionTarge
 pub fn validate(definition: &TaskDefinition, dsl: &str) -> Vec<DslError> {
     let mut validator = Validator {
         dsl,
+        text: None,
         problems: Vec::new(),
         labels: HashSet::new(),
         unlabelled_names: HashSet::new(),
@@ -58,6 +61,8 @@ pub(crate) fn java_trim(text: &str) -> &str {
 
 struct Validator<'a> {
     dsl: &'a str,
+    /// `dsl`, copied once at the first problem and shared by all of them.
+    text: Option<Arc<str>>,
     problems: Vec<DslError>,
     labels: HashSet<&'a str>,
     unlabelled_names: HashSet<&'a str>,
@@ -122,7 +127,8 @@ impl<'a> Validator<'a> {
     }
 
     fn problem(&mut self, position: usize, message: DslMessage) {
-        let problem = DslError::checkpointed(message, self.dsl, position, None, vec![]);
+        let text = Arc::clone(self.text.get_or_insert_with(|| Arc::from(self.dsl)));
+        let problem = DslError::checkpointed(message, text, position, None, vec![]);
         self.problems.push(problem);
     }
 }
