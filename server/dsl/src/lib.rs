@@ -5,11 +5,13 @@
 
 pub mod error;
 mod java_ident;
+pub mod limits;
 mod span;
 pub mod stream;
 pub mod task;
 
 pub use error::{DslError, DslMessage, ErrorStyle};
+pub use limits::MAX_ERRORS;
 pub use span::Span;
 
 /// The proptest settings of both DSLs' property tests: `PROPTEST_CASES` cases (2000 by default)

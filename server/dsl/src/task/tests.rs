@@ -607,6 +607,44 @@ fn task_validation_problems_share_one_copy_of_the_text() {
 }
 
 #[test]
+fn task_validation_reports_a_bounded_number_of_problems() {
+    // 12,000 unlabelled apps of one name: 11,999 duplicates (166), 60 KB of text.
+    let dsl = vec!["a"; 12_000].join(" && ");
+    assert_eq!(dsl.len(), 59_996);
+    let errors = parse_and_validate_task(&dsl, None).unwrap_err();
+    assert_eq!(errors.len(), crate::MAX_ERRORS);
+    for (index, error) in errors.iter().enumerate() {
+        assert_eq!((error.code(), error.position), (166, Some(5 * (index + 1))));
+        assert!(std::sync::Arc::ptr_eq(
+            &error.expression,
+            &errors[0].expression
+        ));
+    }
+    assert!(
+        errors[..crate::MAX_ERRORS - 1]
+            .iter()
+            .all(|e| e.hint.is_none())
+    );
+    let last = errors.last().unwrap();
+    assert_eq!(
+        last.hint.as_deref(),
+        Some("11899 more problems were found and not reported (at most 100 are)")
+    );
+    assert!(last.formatted().ends_with(
+        "  ^\nhint: 11899 more problems were found and not reported (at most 100 are)\n"
+    ));
+    let response = parse_task_text_to_graph(None, &dsl);
+    assert_eq!(response.errors.len(), crate::MAX_ERRORS);
+    assert_eq!(response.errors[0].message, errors[0].header());
+
+    // Exactly the bound: all reported, no hint.
+    let dsl = vec!["a"; crate::MAX_ERRORS + 1].join(" && ");
+    let errors = parse_and_validate_task(&dsl, None).unwrap_err();
+    assert_eq!(errors.len(), crate::MAX_ERRORS);
+    assert!(errors.iter().all(|e| e.hint.is_none()));
+}
+
+#[test]
 fn task_validation_messages_from_scdf_runner_tests() {
     let dsl = "failedStep 'FAILED' -> BBB  && CCC && BBB && EEE";
     let errors = parse_and_validate_task(dsl, Some("t")).unwrap_err();
