@@ -7,11 +7,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use dataflow_dsl::MAX_DSL_CHARS as CAP;
 use dataflow_dsl::stream::parse_stream;
 use dataflow_dsl::task::{parse_and_validate_task, parse_task_text_to_graph};
-
-/// The longest definition accepted, in characters.
-const CAP: usize = 65_536;
 
 const WORKSHOP: &str = "truck-performance = trucks \
     --spring.cloud.stream.function.bindings.generateTruck-out-0=output | brake-temperature \

@@ -12,13 +12,18 @@
 //!
 //! Where SCDF's message is poor we keep code, position and text identical and append one
 //! `hint: …` line after the caret line.
+//!
+//! One message is ours, not SCDF's: [`DslMessage::DefinitionTooLong`] (180, a code SCDF's table
+//! leaves free), for a definition longer than [`crate::limits::MAX_DSL_CHARS`] characters, which
+//! every parse refuses before reading it (SCDF has no such limit).
 
 use std::fmt;
 use std::sync::Arc;
 
 macro_rules! dsl_messages {
     ($($(#[$doc:meta])* $name:ident = $code:literal, $text:literal;)*) => {
-        /// Every message SCDF's DSL parsers can raise, with its stable numeric code.
+        /// Every message SCDF's DSL parsers can raise, with its stable numeric code, and
+        /// [`DslMessage::DefinitionTooLong`], which is ours.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum DslMessage {
             $($(#[$doc])* $name,)*
@@ -156,6 +161,9 @@ dsl_messages! {
     DontUseDoublepipeWithChannels = 170, "do not use || between source/processor/sink apps in a stream, use |";
     /// Bad characters in a destination name.
     UnexpectedDataInDestinationName = 171, "unexpected data in destination name '{0}'";
+    /// Ours, not SCDF's: the definition is longer than [`crate::limits::MAX_DSL_CHARS`]
+    /// characters (inserts: its length, the limit); reported at the position of the limit.
+    DefinitionTooLong = 180, "definition is {0} characters long; the limit is {1}";
 }
 
 impl DslMessage {
@@ -358,7 +366,11 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(codes, sorted);
-        assert_eq!(codes.len(), 57, "every row of SCDF's DSLMessage table");
+        assert_eq!(
+            codes.len(),
+            58,
+            "every row of SCDF's DSLMessage table, and our 180"
+        );
     }
 
     #[test]

@@ -610,7 +610,7 @@ fn task_validation_problems_share_one_copy_of_the_text() {
 fn task_validation_reports_a_bounded_number_of_problems() {
     // 12,000 unlabelled apps of one name: 11,999 duplicates (166), 60 KB of text.
     let dsl = vec!["a"; 12_000].join(" && ");
-    assert_eq!(dsl.len(), 59_996);
+    assert!(dsl.len() < crate::MAX_DSL_CHARS);
     let errors = parse_and_validate_task(&dsl, None).unwrap_err();
     assert_eq!(errors.len(), crate::MAX_ERRORS);
     for (index, error) in errors.iter().enumerate() {
@@ -1186,8 +1186,10 @@ fn task_graph_json_reads_what_the_dashboard_sends() {
 #[test]
 fn task_deep_nesting_is_an_error_not_a_crash() {
     for open in ["<", "(", "<(", "(<"] {
+        let dsl = open.repeat(crate::MAX_DSL_CHARS / open.len()) + "a";
+        assert_eq!(parse_task(&dsl).unwrap_err().code(), 180);
         let dsl = open.repeat(100_000 / open.len()) + "a";
-        let e = parse_task(&dsl).unwrap_err();
+        let e = parser::parse_unbounded(&dsl, None).unwrap_err();
         assert_eq!(e.code(), 162, "{open}");
         assert_eq!(e.position, Some(MAX_NESTING));
         assert!(e.hint.as_deref().is_some_and(|h| h.contains("256")));
@@ -1211,9 +1213,79 @@ fn task_deep_nesting_is_an_error_not_a_crash() {
         graph_to_dsl(&task_to_graph(&definition).unwrap()).unwrap(),
         dsl
     );
-    // Long flows are loops, not recursion.
+    // Long flows are loops, not recursion, even beyond the length limit (180 for the public
+    // functions).
     let long = vec!["a --x=1"; 50_000].join(" && ");
-    assert_eq!(parse_task(&long).unwrap().sequences[0].nodes.len(), 50_000);
+    assert_eq!(parse_task(&long).unwrap_err().code(), 180);
+    let definition = parser::parse_unbounded(&long, None).unwrap();
+    assert_eq!(definition.sequences[0].nodes.len(), 50_000);
+}
+
+#[test]
+fn task_definitions_longer_than_the_limit_are_refused_first() {
+    use crate::MAX_DSL_CHARS;
+    // Lexing (162 for the NUL), syntax (163) and validation (166) errors further on: the
+    // length is checked before all of them.
+    let dsl = format!("\0a --v={} && a && a)", "x".repeat(MAX_DSL_CHARS));
+    let length = dsl.chars().count();
+    let inserts = vec![length.to_string(), MAX_DSL_CHARS.to_string()];
+    let header = format!(
+        "180E:(pos {MAX_DSL_CHARS}): definition is {length} characters long; the limit is \
+         {MAX_DSL_CHARS}"
+    );
+    let check = |e: &DslError| {
+        assert_eq!(
+            (e.code(), e.position, &e.inserts),
+            (180, Some(MAX_DSL_CHARS), &inserts)
+        );
+        assert_eq!(e.header(), header);
+        assert_eq!(e.expression.chars().count(), MAX_DSL_CHARS);
+        assert!(dsl.starts_with(&*e.expression));
+    };
+    check(&parse_task(&dsl).unwrap_err());
+    let errors = parse_and_validate_task(&dsl, Some("t")).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    check(&errors[0]);
+    check(&crate::check_length(&dsl).unwrap_err());
+    let response = parse_task_text_to_graph("t", &dsl);
+    assert_eq!(response.graph, None);
+    assert_eq!(
+        response.errors,
+        [ErrorDescriptor {
+            message: header.clone(),
+            position: i64::try_from(MAX_DSL_CHARS).unwrap(),
+        }]
+    );
+
+    // At the limit, a definition parses; the limit counts characters, not bytes.
+    let at_limit = format!("a --v='{}'", "é".repeat(MAX_DSL_CHARS - 8));
+    assert_eq!(at_limit.chars().count(), MAX_DSL_CHARS);
+    let graph = parse_task_text_to_graph("t", &at_limit).graph.unwrap();
+    // (printed back without the quotes it does not need)
+    assert_eq!(
+        graph_to_dsl(&graph).unwrap(),
+        format!("a --v={}", "é".repeat(MAX_DSL_CHARS - 8))
+    );
+
+    // A graph whose text would be longer than the limit is not converted (nor parsed).
+    let mut long = graph;
+    long.nodes[1]
+        .properties
+        .as_mut()
+        .unwrap()
+        .insert("v", "é".repeat(MAX_DSL_CHARS));
+    let Err(GraphError::Unparsable(e)) = graph_to_dsl(&long) else {
+        panic!("{:?}", graph_to_dsl(&long));
+    };
+    assert_eq!((e.code(), e.position), (180, Some(MAX_DSL_CHARS)));
+    assert_eq!(e.inserts[0], (MAX_DSL_CHARS + 6).to_string(), "a --v=é…");
+    assert!(matches!(
+        graph_to_task(&long),
+        Err(GraphError::Unparsable(e)) if e.code() == 180
+    ));
+    let converted = convert_task_graph_to_text(&long);
+    assert_eq!(converted.dsl, None);
+    assert_eq!(converted.errors[0].message, e.header());
 }
 
 #[test]
