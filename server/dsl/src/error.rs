@@ -12,12 +12,18 @@
 //!
 //! Where SCDF's message is poor we keep code, position and text identical and append one
 //! `hint: …` line after the caret line.
+//!
+//! One message is ours, not SCDF's: [`DslMessage::DefinitionTooLong`] (180, a code SCDF's table
+//! leaves free), for a definition longer than [`crate::limits::MAX_DSL_CHARS`] characters, which
+//! every parse refuses before reading it (SCDF has no such limit).
 
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! dsl_messages {
     ($($(#[$doc:meta])* $name:ident = $code:literal, $text:literal;)*) => {
-        /// Every message SCDF's DSL parsers can raise, with its stable numeric code.
+        /// Every message SCDF's DSL parsers can raise, with its stable numeric code, and
+        /// [`DslMessage::DefinitionTooLong`], which is ours.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum DslMessage {
             $($(#[$doc])* $name,)*
@@ -155,6 +161,9 @@ dsl_messages! {
     DontUseDoublepipeWithChannels = 170, "do not use || between source/processor/sink apps in a stream, use |";
     /// Bad characters in a destination name.
     UnexpectedDataInDestinationName = 171, "unexpected data in destination name '{0}'";
+    /// Ours, not SCDF's: the definition is longer than [`crate::limits::MAX_DSL_CHARS`]
+    /// characters (inserts: its length, the limit); reported at the position of the limit.
+    DefinitionTooLong = 180, "definition is {0} characters long; the limit is {1}";
 }
 
 impl DslMessage {
@@ -189,7 +198,11 @@ pub struct DslError {
     /// Values for the template's `{0}`, `{1}`, ….
     pub inserts: Vec<String>,
     /// The text the error is about (usually the whole DSL; for an illegal name, the name).
-    pub expression: String,
+    ///
+    /// Shared, not copied: the errors of one parse or validation all point at one allocation
+    /// of the text, so collecting many errors, or cloning one, costs no copy of a long
+    /// definition.
+    pub expression: Arc<str>,
     /// Which rendering.
     pub style: ErrorStyle,
     /// End of the last construct parsed successfully (checkpointed errors only).
@@ -199,10 +212,11 @@ pub struct DslError {
 }
 
 impl DslError {
-    /// A plain error at `position` in `expression`.
+    /// A plain error at `position` in `expression`. Pass an `Arc<str>` (cloned) to share the
+    /// text with other errors; a `&str` or `String` is copied into a new allocation.
     pub fn plain(
         message: DslMessage,
-        expression: &str,
+        expression: impl Into<Arc<str>>,
         position: usize,
         inserts: Vec<String>,
     ) -> Self {
@@ -210,7 +224,7 @@ impl DslError {
             message,
             position: Some(position),
             inserts,
-            expression: expression.to_owned(),
+            expression: expression.into(),
             style: ErrorStyle::Plain,
             checkpoint: None,
             hint: None,
@@ -218,9 +232,10 @@ impl DslError {
     }
 
     /// A checkpointed error at `position`, the last good construct ending at `checkpoint`.
+    /// `expression` is taken as by [`DslError::plain`].
     pub fn checkpointed(
         message: DslMessage,
-        expression: &str,
+        expression: impl Into<Arc<str>>,
         position: usize,
         checkpoint: Option<usize>,
         inserts: Vec<String>,
@@ -229,7 +244,7 @@ impl DslError {
             message,
             position: Some(position),
             inserts,
-            expression: expression.to_owned(),
+            expression: expression.into(),
             style: ErrorStyle::CheckPointed,
             checkpoint,
             hint: None,
@@ -351,7 +366,11 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(codes, sorted);
-        assert_eq!(codes.len(), 57, "every row of SCDF's DSLMessage table");
+        assert_eq!(
+            codes.len(),
+            58,
+            "every row of SCDF's DSLMessage table, and our 180"
+        );
     }
 
     #[test]

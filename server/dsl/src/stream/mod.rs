@@ -22,5 +22,7 @@ mod arbitrary;
 mod tests;
 
 pub use ast::{App, AppKind, Arg, Destination, Span, StreamDefinition};
+#[cfg(test)]
+pub(crate) use parser::parse_stream_unbounded;
 pub use parser::{is_valid_stream_name, parse_stream, parse_stream_named};
 pub use print::print_stream;

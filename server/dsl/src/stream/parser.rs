@@ -26,7 +26,8 @@ use crate::error::{DslError, DslMessage};
 /// Parses a stream definition such as `mystream = http --port=9000 | log`.
 ///
 /// # Errors
-/// The SCDF error (code, position, inserts, rendering) the definition raises in SCDF.
+/// 180 (ours) if the definition is longer than [`crate::MAX_DSL_CHARS`] characters, else the
+/// SCDF error (code, position, inserts, rendering) the definition raises in SCDF.
 pub fn parse_stream(dsl: &str) -> Result<StreamDefinition, DslError> {
     parse_stream_named(dsl, None)
 }
@@ -39,6 +40,15 @@ pub fn parse_stream(dsl: &str) -> Result<StreamDefinition, DslError> {
 /// # Errors
 /// As [`parse_stream`], then 122 if `name` is not a legal stream name.
 pub fn parse_stream_named(dsl: &str, name: Option<&str>) -> Result<StreamDefinition, DslError> {
+    crate::limits::check_length(dsl)?;
+    parse_stream_unbounded(dsl, name)
+}
+
+/// [`parse_stream_named`] without the length limit (for tests of inputs beyond it).
+pub(crate) fn parse_stream_unbounded(
+    dsl: &str,
+    name: Option<&str>,
+) -> Result<StreamDefinition, DslError> {
     let mut parser = Parser {
         dsl,
         tokens: tokenize(dsl)?,

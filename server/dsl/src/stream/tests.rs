@@ -20,6 +20,7 @@ fn error(dsl: &str) -> DslError {
 }
 
 use crate::error::DslError;
+use crate::limits::{MAX_DSL_CHARS, check_length};
 
 /// Code, position and inserts of the error `dsl` raises.
 fn fails(dsl: &str, code: u16, position: usize, inserts: &[&str]) {
@@ -224,10 +225,7 @@ fn reference_3_2_structure() {
     );
     for name in ["foo.bar", "-bar", "0foobar", "foo%bar", ".bar", "foo-.-bar"] {
         let e = parse_stream_named("http | transform | sink", Some(name)).unwrap_err();
-        assert_eq!(
-            (e.code(), e.position, e.expression.as_str()),
-            (122, Some(0), name)
-        );
+        assert_eq!((e.code(), e.position, &*e.expression), (122, Some(0), name));
         assert_eq!(e.inserts, vec![name.to_owned()]);
     }
     for name in ["foo-bar", "foo_bar"] {
@@ -852,9 +850,9 @@ fn named_stream_checks_run_in_scdf_order() {
         112
     );
     let e = parse_stream_named("1x = a", Some("0bad")).unwrap_err();
-    assert_eq!((e.code(), e.expression.as_str()), (122, "1x"));
+    assert_eq!((e.code(), &*e.expression), (122, "1x"));
     let e = parse_stream_named("a | a", Some("0bad")).unwrap_err();
-    assert_eq!((e.code(), e.expression.as_str()), (122, "0bad"));
+    assert_eq!((e.code(), &*e.expression), (122, "0bad"));
     assert_eq!(
         parse_stream_named("a | a", Some("ok")).unwrap_err().code(),
         143
@@ -889,17 +887,82 @@ fn checkpoints_are_the_last_good_token_end() {
 
 #[test]
 fn long_and_deep_inputs_do_not_overflow() {
+    // Beyond the length limit, which the public functions refuse first (180), the parser itself
+    // copes too.
+    let unbounded = |dsl: &str| {
+        assert_eq!(error(dsl).code(), 180);
+        parse_stream_unbounded(dsl, None)
+    };
     let many = vec!["app --x=1"; 20_000].join(" | ");
-    let e = error(&many);
+    let e = unbounded(&many).unwrap_err();
     assert_eq!(e.code(), 143);
     let labelled: Vec<String> = (0..20_000)
         .map(|i| format!("l{i}: app --x='v {i}'"))
         .collect();
-    assert_eq!(parse(&labelled.join(" | ")).apps.len(), 20_000);
+    let labelled = unbounded(&labelled.join(" | ")).unwrap();
+    assert_eq!(labelled.apps.len(), 20_000);
     let quotes = format!("a --x={}", "'a'".repeat(50_000));
-    assert_eq!(parse(&quotes).apps[0].args[0].value.len(), 99_999);
+    assert_eq!(
+        unbounded(&quotes).unwrap().apps[0].args[0].value.len(),
+        99_999
+    );
     let dots = format!("a > :{}", "b.".repeat(50_000) + "c");
-    assert_eq!(parse(&dots).sink_destination.unwrap().name.len(), 100_001);
+    let dots = unbounded(&dots).unwrap();
+    assert_eq!(dots.sink_destination.unwrap().name.len(), 100_001);
+}
+
+#[test]
+fn definitions_longer_than_the_limit_are_refused_first() {
+    // A NUL (115) and a duplicate label (143) further on: the length is checked before both.
+    let value = "x".repeat(MAX_DSL_CHARS);
+    let dsl = format!("\0 a --v={value} | a");
+    let length = dsl.chars().count();
+    let check = |e: DslError| {
+        assert_eq!(
+            (e.code(), e.position, e.inserts.clone()),
+            (
+                180,
+                Some(MAX_DSL_CHARS),
+                vec![length.to_string(), MAX_DSL_CHARS.to_string()]
+            )
+        );
+        assert_eq!(
+            e.header(),
+            format!(
+                "180E:(pos {MAX_DSL_CHARS}): definition is {length} characters long; the limit \
+                 is {MAX_DSL_CHARS}"
+            )
+        );
+        // The error quotes the text up to the limit, the caret just after it.
+        assert_eq!(e.expression.chars().count(), MAX_DSL_CHARS);
+        assert!(dsl.starts_with(&*e.expression));
+    };
+    check(parse_stream(&dsl).unwrap_err());
+    check(parse_stream_named(&dsl, Some("s")).unwrap_err());
+    check(check_length(&dsl).unwrap_err());
+    // At the limit, a definition is parsed; the limit counts characters, not bytes.
+    let at_limit = format!("a --v={}", "é".repeat(MAX_DSL_CHARS - 6));
+    assert_eq!(at_limit.chars().count(), MAX_DSL_CHARS);
+    assert!(check_length(&at_limit).is_ok());
+    assert_eq!(
+        parse(&at_limit).apps[0].args[0].value.chars().count(),
+        MAX_DSL_CHARS - 6
+    );
+    let over = format!("{at_limit}é");
+    assert_eq!(error(&over).code(), 180);
+    assert_eq!(
+        parse_stream_named(&over, None).unwrap_err().inserts[0],
+        (MAX_DSL_CHARS + 1).to_string()
+    );
+}
+
+/// A stream parse stops at its first error, so a definition full of problems still yields one.
+#[test]
+fn a_stream_full_of_problems_is_one_error() {
+    let dsl = vec!["a"; 10_000].join(" | ");
+    assert!(dsl.len() < MAX_DSL_CHARS);
+    let e: DslError = error(&dsl);
+    assert_eq!((e.code(), e.position), (143, Some(4)));
 }
 
 // ----- printing and properties -------------------------------------------------------------

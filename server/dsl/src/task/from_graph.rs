@@ -44,9 +44,14 @@ const WORK_BUDGET: u64 = 20_000_000;
 const MAX_HEADS: usize = 10_000;
 
 /// The DSL text of a graph, as SCDF's `Graph.toDSLText` prints it.
+///
+/// Text longer than [`crate::MAX_DSL_CHARS`] characters, which no parse would accept, is
+/// [`GraphError::Unparsable`] with error 180.
 pub fn graph_to_dsl(graph: &Graph) -> Result<String, GraphError> {
     let mut writer = Writer::new(graph)?;
     writer.write()?;
+    crate::limits::check_length(&writer.text)
+        .map_err(|error| GraphError::Unparsable(Box::new(error)))?;
     Ok(writer.text)
 }
 

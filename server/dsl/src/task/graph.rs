@@ -288,7 +288,8 @@ pub enum GraphError {
     /// The graph needs too much work to analyse (a safety limit for untrusted input).
     #[error("Graph is too large or too tangled to convert")]
     TooComplex,
-    /// The text made from the graph is not a valid task definition.
+    /// The text made from the graph is not a valid task definition (or is longer than
+    /// [`crate::MAX_DSL_CHARS`] characters: error 180).
     #[error("the DSL made from the graph does not parse: {}", .0.header())]
     Unparsable(Box<DslError>),
 }
@@ -357,6 +358,8 @@ pub struct ConvertTaskResponse {
 /// `&str` or an `Option<&str>`, where `None` skips the check — SCDF requires a name),
 /// validates, and draws the graph. Failures are reported in `errors`, never as an HTTP error.
 /// (Where SCDF fails with a 500 because its graph drawing throws, the error is here instead.)
+/// A definition longer than [`crate::MAX_DSL_CHARS`] characters is refused first (180), and
+/// at most [`crate::MAX_ERRORS`] validation problems are listed.
 pub fn parse_task_text_to_graph<'a>(
     name: impl Into<Option<&'a str>>,
     dsl: &str,
@@ -380,7 +383,8 @@ pub fn parse_task_text_to_graph<'a>(
 }
 
 /// The tools endpoint that converts a graph to DSL text. Failures are reported in `errors`
-/// (SCDF answers those with a 500).
+/// (SCDF answers those with a 500), among them text longer than [`crate::MAX_DSL_CHARS`]
+/// characters (180, see [`graph_to_dsl`]).
 pub fn convert_task_graph_to_text(graph: &Graph) -> ConvertTaskResponse {
     match graph_to_dsl(graph) {
         Ok(dsl) => ConvertTaskResponse {

@@ -17,7 +17,9 @@
 //!   two tools endpoints.
 //!
 //! Order of checks, as in SCDF: lexing errors, then syntax errors, then the task name (123),
-//! then text left over (163), then validation problems (all of them).
+//! then text left over (163), then validation problems (all of them, up to
+//! [`crate::MAX_ERRORS`]). Before all that, a definition longer than [`crate::MAX_DSL_CHARS`]
+//! characters is refused (180, ours), in every function here that takes DSL text.
 
 mod ast;
 mod from_graph;
@@ -52,14 +54,16 @@ pub use validate::{validate, validation_failure_message};
 
 use crate::error::DslError;
 
-/// Parses a task definition (syntax only; see [`parse_and_validate_task`]).
+/// Parses a task definition (syntax only; see [`parse_and_validate_task`]). Longer than
+/// [`crate::MAX_DSL_CHARS`] characters: 180.
 pub fn parse_task(dsl: &str) -> Result<TaskDefinition, DslError> {
     parser::parse(dsl, None)
 }
 
 /// Parses and validates a task definition as SCDF does when one is created: the syntax, the
 /// task `name` if given (123), the validation problems ([`validate`]; every one of them is
-/// returned, in SCDF's order). A syntax error is returned alone.
+/// returned, in SCDF's order, up to [`crate::MAX_ERRORS`]). A syntax error, or the 180 of a
+/// definition longer than [`crate::MAX_DSL_CHARS`], is returned alone.
 pub fn parse_and_validate_task(
     dsl: &str,
     name: Option<&str>,

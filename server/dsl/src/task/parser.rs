@@ -36,8 +36,15 @@ use super::lexer::{Token, TokenKind, lex};
 pub const MAX_NESTING: usize = 256;
 
 /// Parses `dsl`; with a task `name`, also checks the name like SCDF (123, after the syntax and
-/// before the check for trailing input).
+/// before the check for trailing input). A definition longer than [`crate::MAX_DSL_CHARS`] is
+/// refused first (180).
 pub(crate) fn parse(dsl: &str, name: Option<&str>) -> Result<TaskDefinition, DslError> {
+    crate::limits::check_length(dsl)?;
+    parse_unbounded(dsl, name)
+}
+
+/// [`parse`] without the length limit (for tests of inputs beyond it).
+pub(crate) fn parse_unbounded(dsl: &str, name: Option<&str>) -> Result<TaskDefinition, DslError> {
     let lexed = lex(dsl)?;
     let mut parser = Parser {
         input: dsl,

@@ -341,7 +341,7 @@ fn task_names_like_scdf() {
             (e.code(), e.position, e.inserts.clone()),
             (123, Some(0), vec![name.to_owned()])
         );
-        assert_eq!(e.expression, name);
+        assert_eq!(&*e.expression, name);
     }
     for name in ["foo-bar", "foo_bar", "$x", "_", "étape", "a-"] {
         assert!(
@@ -581,6 +581,67 @@ fn task_validation_like_scdf() {
     .unwrap_err();
     let found: Vec<_> = errors.iter().map(|e| (e.code(), e.position)).collect();
     assert_eq!(found, [(166, Some(68)), (166, Some(85))]);
+}
+
+#[test]
+fn task_validation_problems_share_one_copy_of_the_text() {
+    let dsl = "  appA && appA && appB 'x'->appA && appB  ";
+    let errors = parse_and_validate_task(dsl, None).unwrap_err();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert_eq!(
+        &*errors[0].expression,
+        dsl.trim(),
+        "SCDF quotes the trimmed text"
+    );
+    for error in &errors {
+        assert!(std::sync::Arc::ptr_eq(
+            &error.expression,
+            &errors[0].expression
+        ));
+    }
+    let cloned = errors[1].clone();
+    assert!(std::sync::Arc::ptr_eq(
+        &cloned.expression,
+        &errors[0].expression
+    ));
+}
+
+#[test]
+fn task_validation_reports_a_bounded_number_of_problems() {
+    // 12,000 unlabelled apps of one name: 11,999 duplicates (166), 60 KB of text.
+    let dsl = vec!["a"; 12_000].join(" && ");
+    assert!(dsl.len() < crate::MAX_DSL_CHARS);
+    let errors = parse_and_validate_task(&dsl, None).unwrap_err();
+    assert_eq!(errors.len(), crate::MAX_ERRORS);
+    for (index, error) in errors.iter().enumerate() {
+        assert_eq!((error.code(), error.position), (166, Some(5 * (index + 1))));
+        assert!(std::sync::Arc::ptr_eq(
+            &error.expression,
+            &errors[0].expression
+        ));
+    }
+    assert!(
+        errors[..crate::MAX_ERRORS - 1]
+            .iter()
+            .all(|e| e.hint.is_none())
+    );
+    let last = errors.last().unwrap();
+    assert_eq!(
+        last.hint.as_deref(),
+        Some("11899 more problems were found and not reported (at most 100 are)")
+    );
+    assert!(last.formatted().ends_with(
+        "  ^\nhint: 11899 more problems were found and not reported (at most 100 are)\n"
+    ));
+    let response = parse_task_text_to_graph(None, &dsl);
+    assert_eq!(response.errors.len(), crate::MAX_ERRORS);
+    assert_eq!(response.errors[0].message, errors[0].header());
+
+    // Exactly the bound: all reported, no hint.
+    let dsl = vec!["a"; crate::MAX_ERRORS + 1].join(" && ");
+    let errors = parse_and_validate_task(&dsl, None).unwrap_err();
+    assert_eq!(errors.len(), crate::MAX_ERRORS);
+    assert!(errors.iter().all(|e| e.hint.is_none()));
 }
 
 #[test]
@@ -1125,8 +1186,10 @@ fn task_graph_json_reads_what_the_dashboard_sends() {
 #[test]
 fn task_deep_nesting_is_an_error_not_a_crash() {
     for open in ["<", "(", "<(", "(<"] {
+        let dsl = open.repeat(crate::MAX_DSL_CHARS / open.len()) + "a";
+        assert_eq!(parse_task(&dsl).unwrap_err().code(), 180);
         let dsl = open.repeat(100_000 / open.len()) + "a";
-        let e = parse_task(&dsl).unwrap_err();
+        let e = parser::parse_unbounded(&dsl, None).unwrap_err();
         assert_eq!(e.code(), 162, "{open}");
         assert_eq!(e.position, Some(MAX_NESTING));
         assert!(e.hint.as_deref().is_some_and(|h| h.contains("256")));
@@ -1150,9 +1213,79 @@ fn task_deep_nesting_is_an_error_not_a_crash() {
         graph_to_dsl(&task_to_graph(&definition).unwrap()).unwrap(),
         dsl
     );
-    // Long flows are loops, not recursion.
+    // Long flows are loops, not recursion, even beyond the length limit (180 for the public
+    // functions).
     let long = vec!["a --x=1"; 50_000].join(" && ");
-    assert_eq!(parse_task(&long).unwrap().sequences[0].nodes.len(), 50_000);
+    assert_eq!(parse_task(&long).unwrap_err().code(), 180);
+    let definition = parser::parse_unbounded(&long, None).unwrap();
+    assert_eq!(definition.sequences[0].nodes.len(), 50_000);
+}
+
+#[test]
+fn task_definitions_longer_than_the_limit_are_refused_first() {
+    use crate::MAX_DSL_CHARS;
+    // Lexing (162 for the NUL), syntax (163) and validation (166) errors further on: the
+    // length is checked before all of them.
+    let dsl = format!("\0a --v={} && a && a)", "x".repeat(MAX_DSL_CHARS));
+    let length = dsl.chars().count();
+    let inserts = vec![length.to_string(), MAX_DSL_CHARS.to_string()];
+    let header = format!(
+        "180E:(pos {MAX_DSL_CHARS}): definition is {length} characters long; the limit is \
+         {MAX_DSL_CHARS}"
+    );
+    let check = |e: &DslError| {
+        assert_eq!(
+            (e.code(), e.position, &e.inserts),
+            (180, Some(MAX_DSL_CHARS), &inserts)
+        );
+        assert_eq!(e.header(), header);
+        assert_eq!(e.expression.chars().count(), MAX_DSL_CHARS);
+        assert!(dsl.starts_with(&*e.expression));
+    };
+    check(&parse_task(&dsl).unwrap_err());
+    let errors = parse_and_validate_task(&dsl, Some("t")).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    check(&errors[0]);
+    check(&crate::check_length(&dsl).unwrap_err());
+    let response = parse_task_text_to_graph("t", &dsl);
+    assert_eq!(response.graph, None);
+    assert_eq!(
+        response.errors,
+        [ErrorDescriptor {
+            message: header.clone(),
+            position: i64::try_from(MAX_DSL_CHARS).unwrap(),
+        }]
+    );
+
+    // At the limit, a definition parses; the limit counts characters, not bytes.
+    let at_limit = format!("a --v='{}'", "é".repeat(MAX_DSL_CHARS - 8));
+    assert_eq!(at_limit.chars().count(), MAX_DSL_CHARS);
+    let graph = parse_task_text_to_graph("t", &at_limit).graph.unwrap();
+    // (printed back without the quotes it does not need)
+    assert_eq!(
+        graph_to_dsl(&graph).unwrap(),
+        format!("a --v={}", "é".repeat(MAX_DSL_CHARS - 8))
+    );
+
+    // A graph whose text would be longer than the limit is not converted (nor parsed).
+    let mut long = graph;
+    long.nodes[1]
+        .properties
+        .as_mut()
+        .unwrap()
+        .insert("v", "é".repeat(MAX_DSL_CHARS));
+    let Err(GraphError::Unparsable(e)) = graph_to_dsl(&long) else {
+        panic!("{:?}", graph_to_dsl(&long));
+    };
+    assert_eq!((e.code(), e.position), (180, Some(MAX_DSL_CHARS)));
+    assert_eq!(e.inserts[0], (MAX_DSL_CHARS + 6).to_string(), "a --v=é…");
+    assert!(matches!(
+        graph_to_task(&long),
+        Err(GraphError::Unparsable(e)) if e.code() == 180
+    ));
+    let converted = convert_task_graph_to_text(&long);
+    assert_eq!(converted.dsl, None);
+    assert_eq!(converted.errors[0].message, e.header());
 }
 
 #[test]

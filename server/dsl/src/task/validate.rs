@@ -6,20 +6,28 @@
 //! keeps them in a hash set, so its order varies).
 //!
 //! A problem renders like SCDF's `TaskValidationProblem.toStringWithContext`: header, the text
-//! from the start of the problem's line, a caret, no checkpoint (`*`).
+//! from the start of the problem's line, a caret, no checkpoint (`*`). All problems of one
+//! validation share one copy of the text ([`DslError::expression`]), and at most
+//! [`MAX_ERRORS`] are reported: the checks go on to the end, but later problems are only
+//! counted, and the last one reported says how many were left out (in its hint).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::error::{DslError, DslMessage};
+use crate::limits::MAX_ERRORS;
 
 use super::ast::{Flow, FlowNode, Label, TaskApp, TaskDefinition, TransitionTarget};
 
-/// The validation problems of a parsed definition, in SCDF's order; `dsl` is the text the
-/// errors quote (SCDF quotes the definition with surrounding whitespace trimmed).
+/// The validation problems of a parsed definition, in SCDF's order, at most [`MAX_ERRORS`] of
+/// them (see the module documentation); `dsl` is the text the errors quote (SCDF quotes the
+/// definition with surrounding whitespace trimmed).
 pub fn validate(definition: &TaskDefinition, dsl: &str) -> Vec<DslError> {
     let mut validator = Validator {
         dsl,
+        text: None,
         problems: Vec::new(),
+        left_out: 0,
         labels: HashSet::new(),
         unlabelled_names: HashSet::new(),
         label_references: Vec::new(),
@@ -37,7 +45,16 @@ pub fn validate(definition: &TaskDefinition, dsl: &str) -> Vec<DslError> {
             validator.problem(position, message);
         }
     }
-    validator.problems
+    let left_out = validator.left_out;
+    let mut problems = validator.problems;
+    if left_out > 0
+        && let Some(last) = problems.last_mut()
+    {
+        last.hint = Some(format!(
+            "{left_out} more problems were found and not reported (at most {MAX_ERRORS} are)"
+        ));
+    }
+    problems
 }
 
 /// SCDF's message for a definition with validation problems (`TaskValidationException`):
@@ -58,7 +75,11 @@ pub(crate) fn java_trim(text: &str) -> &str {
 
 struct Validator<'a> {
     dsl: &'a str,
+    /// `dsl`, copied once at the first problem and shared by all of them.
+    text: Option<Arc<str>>,
     problems: Vec<DslError>,
+    /// Problems found after the first [`MAX_ERRORS`], counted only.
+    left_out: usize,
     labels: HashSet<&'a str>,
     unlabelled_names: HashSet<&'a str>,
     /// Transitions to labels: the label and where the transition starts.
@@ -122,7 +143,12 @@ impl<'a> Validator<'a> {
     }
 
     fn problem(&mut self, position: usize, message: DslMessage) {
-        let problem = DslError::checkpointed(message, self.dsl, position, None, vec![]);
+        if self.problems.len() >= MAX_ERRORS {
+            self.left_out += 1;
+            return;
+        }
+        let text = Arc::clone(self.text.get_or_insert_with(|| Arc::from(self.dsl)));
+        let problem = DslError::checkpointed(message, text, position, None, vec![]);
         self.problems.push(problem);
     }
 }
