@@ -380,7 +380,13 @@ async fn debug_logs_hold_no_query_strings_or_read_content() {
     let port = free_port();
     let mut running = Running(
         server()
-            .args(["--port", &port.to_string(), "--log-level", "debug", "--data-dir"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--log-level",
+                "debug",
+                "--data-dir",
+            ])
             .arg(dir.path().join("data"))
             .arg("--app-import-dir")
             .arg(lists.path())
@@ -400,7 +406,10 @@ async fn debug_logs_hold_no_query_strings_or_read_content() {
         .await
         .unwrap();
     assert!(inline.status().is_success() || inline.status().is_client_error());
-    for uri in ["file:/etc/passwd".to_owned(), format!("file:{}", list.display())] {
+    for uri in [
+        "file:/etc/passwd".to_owned(),
+        format!("file:{}", list.display()),
+    ] {
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.append_pair("uri", &uri);
         let reply = client
@@ -419,5 +428,8 @@ async fn debug_logs_hold_no_query_strings_or_read_content() {
     assert!(logged.contains("/apps"), "the log is at DEBUG: {logged}");
     assert!(!logged.contains(MARKER), "{logged}");
     assert!(!logged.contains("root:"), "{logged}");
-    assert!(!logged.contains("apps=source"), "query strings stay out: {logged}");
+    assert!(
+        !logged.contains("apps=source"),
+        "query strings stay out: {logged}"
+    );
 }

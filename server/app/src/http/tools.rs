@@ -73,8 +73,8 @@ async fn parse_stream(
     check_length(&request.dsl)?;
     let body = state
         .cpu
-        .run(move || {
-            match stream::parse_stream_named(&request.dsl, request.name.as_deref()) {
+        .run(
+            move || match stream::parse_stream_named(&request.dsl, request.name.as_deref()) {
                 Ok(definition) => ParseStreamResponse {
                     ast: Some(stream_ast(&definition)),
                     errors: vec![],
@@ -83,8 +83,8 @@ async fn parse_stream(
                     ast: None,
                     errors: vec![descriptor(&error)],
                 },
-            }
-        })
+            },
+        )
         .await?;
     Ok(Json(body).into_response())
 }
@@ -92,9 +92,8 @@ async fn parse_stream(
 /// Refuses DSL text longer than the parsers accept with a 400 (the parsers would report it as
 /// a DSL error, which these endpoints answer with 200).
 pub(super) fn check_length(dsl: &str) -> Result<(), ApiError> {
-    dataflow_dsl::check_length(dsl).map_err(|e| {
-        ApiError::new(Code::DefinitionTooLong, e.formatted())
-    })
+    dataflow_dsl::check_length(dsl)
+        .map_err(|e| ApiError::new(Code::DefinitionTooLong, e.formatted()))
 }
 
 /// SCDF's error descriptor, with the full formatted message.

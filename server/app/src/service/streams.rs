@@ -21,8 +21,8 @@ use dataflow_dsl::stream::{StreamDefinition, parse_stream, parse_stream_named};
 use dataflow_store::Store;
 use tracing::{info, instrument, warn};
 
-use crate::service::cpu::CpuPool;
 use crate::error::{AppError, AppResult};
+use crate::service::cpu::CpuPool;
 
 /// The most related streams one request collects; far more than any real tap tree holds, and
 /// a bound on what one request can load.

@@ -35,19 +35,16 @@ fn repeated_task(count: usize) -> String {
 
 #[tokio::test]
 async fn f01_a_task_dsl_past_the_cap_is_refused_before_parsing() {
-    let api = Api::sqlite().await;
+    let api = Api::with_body_limit(1024 * 1024).await;
     let dsl = repeated_task(30_000); // 150 KB: used to abort the process
     let started = Instant::now();
-    let reply = post_json(
-        &api,
-        "/tools/parseTaskTextToGraph",
-        &json!({ "dsl": dsl }),
-    )
-    .await;
+    let reply = post_json(&api, "/tools/parseTaskTextToGraph", &json!({ "dsl": dsl })).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
     assert_eq!(reply.logref(), "DefinitionTooLongException");
     assert!(
-        reply.error_message().contains(&dataflow_dsl::MAX_DSL_CHARS.to_string()),
+        reply
+            .error_message()
+            .contains(&dataflow_dsl::MAX_DSL_CHARS.to_string()),
         "the message names the limit: {}",
         reply.error_message()
     );
@@ -66,13 +63,21 @@ async fn f01_a_task_dsl_past_the_cap_is_refused_before_parsing() {
         )
         .await;
     assert_eq!(stream.status, StatusCode::BAD_REQUEST, "{}", stream.text);
+    // Longer than a URI may be, so in a form body, which Spring reads alike.
     let completion = api
-        .get(&format!(
-            "/completions/stream?start={}",
-            "a".repeat(100_000)
-        ))
+        .send(
+            Method::GET,
+            "/completions/stream",
+            Some(&form(&[("start", &"a".repeat(100_000))])),
+        )
         .await;
-    assert_eq!(completion.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        completion.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        completion.text
+    );
+    assert_eq!(completion.logref(), "DefinitionTooLongException");
 }
 
 #[tokio::test]
@@ -139,8 +144,8 @@ async fn f02_allowed_directories_cannot_be_escaped_and_contents_are_never_quoted
     std::fs::write(
         allowed.path().join("bad.properties"),
         format!(
-            "source.ok=docker:a/ok:1\n{SECRET_MARKER}\nsource.{SECRET_MARKER}=docker:a/b:1\n\
-             sink.x={SECRET_MARKER}\n"
+            "source.ok=docker:a/ok:1\n{SECRET_MARKER}\n\
+             sink.x={SECRET_MARKER}\nsource.{SECRET_MARKER} x=docker:a/c:1\n"
         ),
     )
     .unwrap();
@@ -247,7 +252,12 @@ async fn f03_internal_addresses_are_never_contacted() {
         "http://10.0.0.1/x".to_owned(),
     ] {
         let reply = api.post("/apps", &form(&[("uri", &uri)])).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{uri}: {}", reply.text);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            reply.text
+        );
         assert_eq!(
             reply.logref(),
             "AppListLocationRefusedException",
@@ -260,7 +270,11 @@ async fn f03_internal_addresses_are_never_contacted() {
             reply.error_message()
         );
     }
-    assert_eq!(canary.hits.load(Ordering::SeqCst), 0, "the canary was contacted");
+    assert_eq!(
+        canary.hits.load(Ordering::SeqCst),
+        0,
+        "the canary was contacted"
+    );
 }
 
 #[tokio::test]
@@ -291,13 +305,25 @@ async fn f03_redirects_are_checked_at_every_hop_and_content_is_not_echoed() {
             &form(&[("uri", &format!("http://{allowed}/redirect"))]),
         )
         .await;
-    assert_eq!(redirected.status, StatusCode::BAD_REQUEST, "{}", redirected.text);
+    assert_eq!(
+        redirected.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        redirected.text
+    );
     assert_eq!(redirected.logref(), "AppListLocationRefusedException");
-    assert_eq!(canary.hits.load(Ordering::SeqCst), 0, "the canary was contacted");
+    assert_eq!(
+        canary.hits.load(Ordering::SeqCst),
+        0,
+        "the canary was contacted"
+    );
 
     // What an allowed URL answers is never quoted, even when it is not an app list.
     let page = api
-        .post("/apps", &form(&[("uri", &format!("http://{allowed}/page"))]))
+        .post(
+            "/apps",
+            &form(&[("uri", &format!("http://{allowed}/page"))]),
+        )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(!page.text.contains(SECRET_MARKER), "{}", page.text);
@@ -335,7 +361,12 @@ async fn f04_devices_fifos_and_oversized_files_are_refused_in_time() {
         )
         .await
         .unwrap_or_else(|_| panic!("{uri} held the request"));
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{uri}: {}", reply.text);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            reply.text
+        );
         assert!(
             reply.error_message().contains(phrase),
             "{uri}: {}",
@@ -354,23 +385,33 @@ async fn f05_thousands_of_sorts_and_huge_searches_are_400s() {
     for list in ["/apps", "/streams/definitions"] {
         let sorts = vec!["sort=name"; 2_100].join("&");
         let reply = api.get(&format!("{list}?{sorts}")).await;
-        assert_eq!(reply.status, StatusCode::OK, "{list}: repeats of one property fold: {}", reply.text);
-
-        let many: Vec<String> = (0..2_100)
-            .map(|i| format!("sort={}", if i % 2 == 0 { "name" } else { "name,desc" }))
-            .collect();
-        let reply = api.get(&format!("{list}?{}&sort=nosuch", many.join("&"))).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{list}");
-
-        let sorts: Vec<String> = (0..2_100).map(|_| "sort=name,version,uri".to_owned()).collect();
-        let reply = api.get(&format!("{list}?{}", sorts.join("&"))).await;
-        assert!(reply.status.is_client_error() || reply.status == StatusCode::OK, "{list}");
-        assert!(!reply.status.is_server_error(), "{list}: {}", reply.text);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{list}: {}",
+            reply.text
+        );
+        assert!(
+            reply.error_message().contains("'sort'") && reply.error_message().contains("16"),
+            "{list}: {}",
+            reply.error_message()
+        );
+        let folded = api.get(&format!("{list}?sort=name&sort=name,desc")).await;
+        assert_eq!(
+            folded.status,
+            StatusCode::OK,
+            "{list}: a repeated property folds"
+        );
 
         let reply = api
             .get(&format!("{list}?search={}", "x".repeat(60_000)))
             .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{list}: {}", reply.text);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{list}: {}",
+            reply.text
+        );
         assert!(reply.error_message().contains("search"), "{}", reply.text);
     }
 }
@@ -458,7 +499,11 @@ async fn f08_secrets_embedded_in_values_are_masked_everywhere() {
         assert!(!reply.text.contains("hunter2"), "{}", reply.text);
         assert!(reply.text.contains("******"), "{}", reply.text);
     }
-    assert!(shown.text.contains("jdbc:mysql://h/db"), "the rest stays: {}", shown.text);
+    assert!(
+        shown.text.contains("jdbc:mysql://h/db"),
+        "the rest stays: {}",
+        shown.text
+    );
 }
 
 // --- 9. the smaller ones ---------------------------------------------------------------------
@@ -473,7 +518,12 @@ async fn f09_invisible_and_control_characters_are_refused_with_their_position() 
         ("/apps/source/abc/1.0%E2%81%A6", "docker:a/x:1", "U+2066"),
     ] {
         let reply = api.post(path, &form(&[("uri", uri)])).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: {}", reply.text);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            reply.text
+        );
         assert!(
             reply.error_message().contains(code_point),
             "{path}: {}",
@@ -519,19 +569,33 @@ async fn f09_overlong_fields_are_refused_and_nothing_is_stored() {
             &form(&[
                 ("name", "described"),
                 ("definition", "time | log"),
-                ("description", &"d".repeat(1_000_000)),
+                ("description", &"d".repeat(1_000)),
             ]),
         )
         .await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.error_message());
-    assert!(reply.error_message().contains("escription"), "{}", reply.error_message());
-    assert_eq!(api.get("/streams/definitions").await.json["page"]["totalElements"], 0);
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        reply.error_message()
+    );
+    assert!(
+        reply.error_message().contains("escription"),
+        "{}",
+        reply.error_message()
+    );
+    assert_eq!(
+        api.get("/streams/definitions").await.json["page"]["totalElements"],
+        0
+    );
 }
 
 #[tokio::test]
 async fn f09_form_values_that_are_not_utf8_are_refused() {
     let api = Api::sqlite().await;
-    let reply = api.post("/apps/source/x", "uri=docker%3Aa%2Fx%3A1%FF").await;
+    let reply = api
+        .post("/apps/source/x", "uri=docker%3Aa%2Fx%3A1%FF")
+        .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.logref(), "MalformedRequestException");
     assert!(reply.error_message().contains("UTF-8"), "{}", reply.text);
@@ -568,7 +632,11 @@ async fn f09_host_headers_follow_rfc_9112() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(http2.status, StatusCode::OK, "HTTP/2 carries the authority itself");
+    assert_eq!(
+        http2.status,
+        StatusCode::OK,
+        "HTTP/2 carries the authority itself"
+    );
     let one = api.exactly(request(&["localhost:9393"])).await;
     assert_eq!(one.status, StatusCode::OK);
 }
@@ -634,10 +702,17 @@ async fn dashboard_post(api: &Api, uri: &str) -> Reply {
 #[tokio::test]
 async fn f11_query_parameters_with_an_empty_json_body_are_read() {
     let api = Api::sqlite().await;
-    let apps = form(&[("apps", "source.time=docker:a/time:1\nsink.log=docker:a/log:1")]);
+    let apps = form(&[(
+        "apps",
+        "source.time=docker:a/time:1\nsink.log=docker:a/log:1",
+    )]);
     let bulk = dashboard_post(&api, &format!("/apps?{apps}&force=false")).await;
     assert_eq!(bulk.status, StatusCode::CREATED, "{}", bulk.text);
-    let one = dashboard_post(&api, "/apps/processor/up?uri=docker%3Aa%2Fup%3A1&force=false").await;
+    let one = dashboard_post(
+        &api,
+        "/apps/processor/up?uri=docker%3Aa%2Fup%3A1&force=false",
+    )
+    .await;
     assert_eq!(one.status, StatusCode::CREATED, "{}", one.text);
     assert_eq!(api.get("/apps").await.json["page"]["totalElements"], 3);
 
@@ -664,14 +739,16 @@ async fn f12_boot_version_and_schema_endpoints() {
             &form(&[("uri", "docker:a/time:1"), ("bootVersion", "3")]),
         )
         .await;
-    assert_eq!(registered.status, StatusCode::CREATED, "{}", registered.text);
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "{}",
+        registered.text
+    );
     let bulk = api
         .post(
             "/apps",
-            &form(&[(
-                "apps",
-                "sink.log=docker:a/log:1\nsink.log.bootVersion=2\n",
-            )]),
+            &form(&[("apps", "sink.log=docker:a/log:1\nsink.log.bootVersion=2\n")]),
         )
         .await;
     assert_eq!(bulk.status, StatusCode::CREATED, "{}", bulk.text);

@@ -99,6 +99,14 @@ impl Api {
         })
     }
 
+    /// The API over SQLite accepting request bodies of `max_body` bytes (production's default
+    /// is 16 MiB; the other tests use a small limit to reach it cheaply).
+    pub async fn with_body_limit(max_body: usize) -> Self {
+        Self::with_state(testing::sqlite().await, |store| {
+            AppState::new(store, max_body, Duration::from_secs(5))
+        })
+    }
+
     fn over(db: TestStore) -> Self {
         Self::with_state(db, |store| {
             AppState::new(store, MAX_BODY, Duration::from_secs(5))
