@@ -12,6 +12,9 @@
 #      honest); stopped on exit
 #   2. cargo bench -p dataflow-server --bench bulk_import, with
 #      DATAFLOW_TEST_MARIADB_URL set (the bench reports SQLite and MariaDB figures)
+#   2b. cargo bench -p dataflow-server --bench health_under_load: GET
+#      /management/health latency, idle and while two clients keep parsing the
+#      largest task definition accepted
 #   3. cargo build --release -p dataflow-server
 #   4. 5 runs of the release binary, each with a fresh data dir and a free port:
 #      time from spawning `dataflow-server serve` to the first answered
@@ -123,6 +126,11 @@ if ((startup_only == 0)); then
             fail "cargo bench (bulk_import) failed (see above)"
     fi
     mariadb_stop
+
+    # --- 2b. health under DSL load ----------------------------------------------
+    step "cargo bench -p dataflow-server --bench health_under_load"
+    cargo bench -p dataflow-server --bench health_under_load -- "${bench_args[@]}" ||
+        fail "cargo bench (health_under_load) failed (see above)"
 fi
 
 # --- 3. release build -----------------------------------------------------------
