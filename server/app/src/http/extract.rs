@@ -20,7 +20,7 @@ pub struct Params(Vec<(String, String)>);
 impl Params {
     /// Parameters from raw `a=1&b=2` text; a name or value that is not UTF-8 once
     /// percent-decoded is refused (form decoders usually replace it silently with U+FFFD).
-    pub fn parse_strict(text: &[u8], source: &str) -> Result<Self, ApiError> {
+    pub fn parse(text: &[u8], source: &str) -> Result<Self, ApiError> {
         let mut pairs = Vec::new();
         for (index, piece) in text.split(|&b| b == b'&').enumerate() {
             if piece.is_empty() {
@@ -53,15 +53,6 @@ impl Params {
             pairs.push((name, value));
         }
         Ok(Self(pairs))
-    }
-
-    /// Parameters from raw `a=1&b=2` text that is known to be valid (tests, links).
-    pub fn parse(query: &str) -> Self {
-        Self(
-            form_urlencoded::parse(query.as_bytes())
-                .into_owned()
-                .collect(),
-        )
     }
 
     /// The first value of `name`.
@@ -175,7 +166,7 @@ async fn read_params<S: Send + Sync>(
     state: &S,
     accept_json: bool,
 ) -> Result<ParamsWithJson, ApiError> {
-    let mut params = Params::parse_strict(
+    let mut params = Params::parse(
         request.uri().query().unwrap_or("").as_bytes(),
         "query string",
     )?;
@@ -235,7 +226,7 @@ async fn read_params<S: Send + Sync>(
             ),
         ));
     }
-    params.0.extend(Params::parse_strict(&body, "form body")?.0);
+    params.0.extend(Params::parse(&body, "form body")?.0);
     Ok(ParamsWithJson { params, json: None })
 }
 
@@ -332,7 +323,11 @@ mod tests {
 
     #[test]
     fn params_keep_order_and_repeats() {
-        let p = Params::parse("sort=name,desc&type=source&sort=version&apps=a%3Db%0Ac");
+        let p = Params::parse(
+            b"sort=name,desc&type=source&sort=version&apps=a%3Db%0Ac",
+            "test",
+        )
+        .unwrap();
         assert_eq!(p.all("sort"), ["name,desc", "version"]);
         assert_eq!(p.get("apps"), Some("a=b\nc"));
         assert_eq!(p.without(&["sort"]).count(), 2);
@@ -340,7 +335,7 @@ mod tests {
 
     #[test]
     fn flags_accept_true_and_false_only() {
-        let p = Params::parse("force=TRUE&x=yes");
+        let p = Params::parse(b"force=TRUE&x=yes", "test").unwrap();
         assert!(p.flag("force", false).unwrap());
         assert!(!p.flag("missing", false).unwrap());
         let err = p.flag("x", false).unwrap_err();

@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn page_links_follow_spring_hateoas() {
-        let params = Params::parse("type=source&page=1&size=2&sort=name,desc");
+        let params = Params::parse(b"type=source&page=1&size=2&sort=name,desc", "test").unwrap();
         let links = page_links("http://h/apps", &params, 1, 2, 5);
         assert_eq!(
             links.self_link.unwrap().href,
