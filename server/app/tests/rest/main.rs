@@ -28,6 +28,7 @@ mod abuse;
 mod completions;
 mod deployments;
 mod errors;
+mod fuzz;
 mod registry;
 mod server;
 mod streams;
