@@ -1297,6 +1297,11 @@ fn task_long_graphs_convert_without_exhausting_the_stack() {
     let nested = format!("{}x || y{}", "<".repeat(200), ">".repeat(200));
     let graph = task_to_graph(&parse_task(&nested).unwrap()).unwrap();
     assert!(graph_to_dsl(&graph).is_ok());
+    // A wide split: every pair of branches is compared, within the work budget.
+    let flows: Vec<String> = (0..1000).map(|i| format!("a{i}")).collect();
+    let wide = format!("<{}> && z", flows.join(" || "));
+    let graph = task_to_graph(&parse(&wide)).unwrap();
+    assert_eq!(graph_to_dsl(&graph).unwrap(), wide);
 }
 
 // ---- snapshots --------------------------------------------------------------------------
