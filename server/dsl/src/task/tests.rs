@@ -1166,6 +1166,31 @@ fn task_tools_endpoint_like_scdf() {
 }
 
 #[test]
+fn task_graph_properties_keep_first_positions_and_last_values() {
+    let definition = parse("t --b=1 --a=2 --b=3 --c=4 --a=5");
+    assert_eq!(
+        app(&definition).argument_map(),
+        [("b", "3"), ("a", "5"), ("c", "4")]
+    );
+    let graph = task_to_graph(&definition).unwrap();
+    let properties: Vec<_> = graph.nodes[1].properties.as_ref().unwrap().iter().collect();
+    assert_eq!(properties, [("a", "5"), ("b", "3"), ("c", "4")]);
+    let collected: Properties = [("x", "1"), ("y", "2"), ("x", "3")].into_iter().collect();
+    assert_eq!(
+        collected.iter().collect::<Vec<_>>(),
+        [("x", "3"), ("y", "2")]
+    );
+    let read: Properties = serde_json::from_str(r#"{"x":"1","y":"2","x":"3"}"#).unwrap();
+    assert_eq!(read, collected);
+    // Many arguments, each once, all in the graph.
+    let args: String = (0..4000).map(|i| format!(" --a{i}={i}")).collect();
+    let graph = task_to_graph(&parse(&format!("t{args}"))).unwrap();
+    let properties = graph.nodes[1].properties.as_ref().unwrap();
+    assert_eq!(properties.len(), 4000);
+    assert_eq!(properties.get("a3999"), Some("3999"));
+}
+
+#[test]
 fn task_graph_json_reads_what_the_dashboard_sends() {
     let json = r#"{"nodes":[{"id":"0","name":"START","metadata":{}},
         {"id":"1","name":"timestamp","properties":{"format":"yyyy","zone":"UTC"},

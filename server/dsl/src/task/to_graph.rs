@@ -63,10 +63,10 @@ fn properties(app: &TaskApp) -> Option<Properties> {
         return None;
     }
     let names: Vec<&str> = app.args.iter().map(|a| a.name.as_str()).collect();
-    let map = app.argument_map();
+    let values: HashMap<&str, &str> = app.argument_map().into_iter().collect();
     let properties: Properties = hash_map_order(&names)
         .into_iter()
-        .filter_map(|index| map.iter().find(|(name, _)| *name == names[index]))
+        .filter_map(|index| values.get_key_value(names[index]))
         .map(|(name, value)| (*name, *value))
         .collect();
     Some(properties)
