@@ -1191,6 +1191,31 @@ fn task_graph_properties_keep_first_positions_and_last_values() {
 }
 
 #[test]
+fn task_graph_forward_transitions_meet_their_labels() {
+    // Each label takes the transitions to it, in the order they were made.
+    assert_eq!(
+        verbose(&graph("a 0->:l1 1->:l2 2->:l1 && l2: b && l1: c")),
+        "[0:START][1:a][2:l2:b][3:l1:c][4:END][0-1][1:1-2][1-2][0:1-3][2:1-3][2-3][3-4]"
+    );
+    // Many of them, each to its own label further on.
+    let count = 2000;
+    let transitions: String = (0..count).map(|i| format!(" {i}->:l{i}")).collect();
+    let labels: String = (0..count).map(|i| format!(" && l{i}: b{i}")).collect();
+    let graph = graph(&format!("a{transitions}{labels}"));
+    let to_labels = graph
+        .links
+        .iter()
+        .filter(|link| link.from == "1" && link.transition_name().is_some())
+        .count();
+    assert_eq!(to_labels, count);
+    let link = graph
+        .links
+        .iter()
+        .find(|l| l.transition_name() == Some("1999"));
+    assert_eq!(link.map(|l| l.to.as_str()), Some("2001"));
+}
+
+#[test]
 fn task_graph_json_reads_what_the_dashboard_sends() {
     let json = r#"{"nodes":[{"id":"0","name":"START","metadata":{}},
         {"id":"1","name":"timestamp","properties":{"format":"yyyy","zone":"UTC"},

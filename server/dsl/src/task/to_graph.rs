@@ -116,7 +116,11 @@ struct Context {
     open: Vec<String>,
     /// Transition targets that also run on to the end of this flow.
     other_exits: Vec<String>,
-    pending: Vec<Pending>,
+    /// Transitions to labels not seen yet in this flow, in the order they were made; `None`
+    /// once the label showed up.
+    pending: Vec<Option<Pending>>,
+    /// Where in `pending` the transitions to each label are.
+    pending_by_label: HashMap<String, Vec<usize>>,
     labelled: HashMap<String, String>,
     /// Transition target nodes of this flow, by [`reuse_key`].
     targets: HashMap<String, String>,
@@ -239,12 +243,13 @@ impl Generator {
     fn leave_flow(&mut self, flow_id: usize) -> Result<(), GraphError> {
         let mut finished = self.contexts.pop().ok_or(GraphError::TooComplex)?;
         let last = finished.open.first().cloned();
-        for pending in &mut finished.pending {
+        let mut pending: Vec<Pending> = finished.pending.into_iter().flatten().collect();
+        for pending in &mut pending {
             pending.last_node_id.clone_from(&last);
             pending.flow = Some(flow_id);
         }
         let sequence = self.sequence_mut()?;
-        sequence.pending.append(&mut finished.pending);
+        sequence.pending.append(&mut pending);
         sequence.labelled_by_flow.insert(flow_id, finished.labelled);
         let parent = self.context()?;
         parent.open.append(&mut finished.open);
@@ -298,14 +303,15 @@ impl Generator {
         if context.is_flow {
             if let Some(label) = &app.label {
                 // Forward transitions in this flow to this label end here.
-                let (hits, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut context.pending)
-                    .into_iter()
-                    .partition(|p| p.label == label.name);
-                context.pending = rest;
-                links.extend(
-                    hits.into_iter()
-                        .map(|p| Link::transition(p.node_id, id.clone(), p.status)),
-                );
+                let hits = context
+                    .pending_by_label
+                    .remove(&label.name)
+                    .unwrap_or_default();
+                for hit in hits {
+                    if let Some(p) = context.pending.get_mut(hit).and_then(Option::take) {
+                        links.push(Link::transition(p.node_id, id.clone(), p.status));
+                    }
+                }
             }
             if context.open.is_empty() {
                 links.push(Link::new(context.start_node_id.clone(), id.clone()));
@@ -378,13 +384,20 @@ impl Generator {
                         let link = Link::transition(from, id.clone(), status);
                         self.add_link(link)?;
                     }
-                    None => context.pending.push(Pending {
-                        node_id: from,
-                        status,
-                        label: label.name.clone(),
-                        last_node_id: None,
-                        flow: None,
-                    }),
+                    None => {
+                        context
+                            .pending_by_label
+                            .entry(label.name.clone())
+                            .or_default()
+                            .push(context.pending.len());
+                        context.pending.push(Some(Pending {
+                            node_id: from,
+                            status,
+                            label: label.name.clone(),
+                            last_node_id: None,
+                            flow: None,
+                        }));
+                    }
                 }
             }
         }
