@@ -5,6 +5,9 @@
 //!   it, with [`DslMessage::DefinitionTooLong`] (180, our code, not SCDF's) at the position of
 //!   the limit; [`check_length`] is that check alone, for callers (the HTTP layer) that want
 //!   to refuse early. The conversion of a task graph to text refuses to produce longer text.
+//! - [`MAX_GRAPH_SIZE`]: a task graph drawn from a definition has at most this many nodes and
+//!   links (drawing copies secondary sequences once per transition to them, so a short
+//!   definition could otherwise draw a graph the square of its length).
 //! - [`MAX_ERRORS`]: a validation reports at most this many problems. The parsers of both DSLs
 //!   stop at their first error, so only task validation ([`crate::task::validate`] and the
 //!   functions that call it) ever collects several.
@@ -48,6 +51,14 @@ pub fn check_length(text: &str) -> Result<(), DslError> {
         vec![length.to_string(), MAX_DSL_CHARS.to_string()],
     ))
 }
+
+/// The most nodes and links, together, of a task graph drawn from a definition
+/// ([`crate::task::task_to_graph`], and the tools endpoint); beyond it, drawing fails with
+/// [`crate::task::GraphError::TooComplex`]. Twice [`MAX_DSL_CHARS`]: drawn without copies of
+/// secondary sequences, a definition at the length limit has about half an element per
+/// character at most, so this leaves room for copying, and keeps the worst graph to tens of
+/// megabytes.
+pub const MAX_GRAPH_SIZE: usize = 2 * MAX_DSL_CHARS;
 
 /// The most problems one validation reports: the first ones found, in SCDF's order. When there
 /// were more, the last one reported says how many were left out, in its `hint` line (the

@@ -1215,6 +1215,42 @@ fn task_graph_forward_transitions_meet_their_labels() {
     assert_eq!(link.map(|l| l.to.as_str()), Some("2001"));
 }
 
+/// Every transition to a secondary sequence gets links to a copy of it, so n transitions to a
+/// sequence of n flows draw n² links: past the graph size limit, that is an error.
+#[test]
+fn task_graphs_have_a_size_limit() {
+    let copies = |count: usize| {
+        let primary: Vec<String> = (0..count).map(|i| format!("p{i} 1->:s")).collect();
+        let flows: Vec<String> = (0..count).map(|i| format!("x{i}")).collect();
+        format!("{}\ns: <{}>", primary.join(" && "), flows.join(" || "))
+    };
+    // (The copy's ends continue as the flow's last node does, transitions included: SCDF's
+    // algorithm, kept.)
+    assert_eq!(
+        verbose(&graph(&copies(3))),
+        "[0:START][1:p0][2:p1][3:p2][4:END][10:x0][11:x1][12:x2][0-1][1-2][2-3][3-4]\
+         [1:1-10][1:2-10][1:3-10][1:1-11][1:2-11][1:3-11][1:1-12][1:2-12][1:3-12]\
+         [10-4][1:10-10][1:10-11][1:10-12][11-4][1:11-10][1:11-11][1:11-12]\
+         [12-4][1:12-10][1:12-11][1:12-12]"
+    );
+    let small = graph(&copies(20));
+    assert!(small.nodes.len() + small.links.len() <= crate::MAX_GRAPH_SIZE);
+
+    let large = copies(400);
+    assert!(large.len() < crate::MAX_DSL_CHARS);
+    let definition = parse(&large);
+    assert_eq!(task_to_graph(&definition), Err(GraphError::TooComplex));
+    let response = parse_task_text_to_graph("t", &large);
+    assert_eq!(response.graph, None);
+    assert_eq!(
+        response.errors,
+        [ErrorDescriptor {
+            message: "Graph is too large or too tangled to convert".to_owned(),
+            position: -1,
+        }]
+    );
+}
+
 #[test]
 fn task_graph_json_reads_what_the_dashboard_sends() {
     let json = r#"{"nodes":[{"id":"0","name":"START","metadata":{}},

@@ -25,13 +25,16 @@
 //! the wrong key and links to nothing); a transition to a label SCDF cannot place is
 //! [`GraphError::OutOfFlowTransition`] (SCDF throws the same message, a 500) and one to the
 //! primary sequence's own label is [`GraphError::TransitionToPrimarySequence`] (SCDF loops
-//! forever).
+//! forever). A graph that would have more than [`MAX_GRAPH_SIZE`] nodes and links, which only
+//! copying secondary sequences many times over can make from a definition short enough to
+//! parse, is [`GraphError::TooComplex`] (SCDF draws it, slowly and at length).
 
 use std::collections::HashMap;
 
 use super::ast::{Flow, FlowNode, Split, TaskApp, TaskDefinition, Transition, TransitionTarget};
 use super::graph::{END_NODE, Graph, GraphError, Link, Node, Properties, START_NODE, SYNC_NODE};
 use super::java_map::hash_map_order;
+use crate::limits::MAX_GRAPH_SIZE;
 
 /// How many rounds of copying secondary sequences SCDF allows before giving up.
 const MAX_INLINING_ROUNDS: usize = 50;
@@ -87,6 +90,47 @@ fn reuse_key(app: &TaskApp) -> String {
         key.push_str(value);
     }
     key
+}
+
+/// The links of the primary sequence from one node, kept up to date while links are added, and
+/// the size limit of the graph ([`MAX_GRAPH_SIZE`]) enforced on every addition.
+struct LinksFrom {
+    from: String,
+    /// Indices of the links from `from`, in order.
+    indices: Vec<usize>,
+    nodes: usize,
+}
+
+impl LinksFrom {
+    fn new(links: &[Link], from: String, nodes: usize) -> Self {
+        let indices = links
+            .iter()
+            .enumerate()
+            .filter(|(_, link)| link.from == from)
+            .map(|(index, _)| index)
+            .collect();
+        Self {
+            from,
+            indices,
+            nodes,
+        }
+    }
+
+    /// The links from the node now (a copy: adding links does not change it).
+    fn indices(&self) -> Vec<usize> {
+        self.indices.clone()
+    }
+
+    fn push(&mut self, links: &mut Vec<Link>, link: Link) -> Result<(), GraphError> {
+        if self.nodes + links.len() >= MAX_GRAPH_SIZE {
+            return Err(GraphError::TooComplex);
+        }
+        if link.from == self.from {
+            self.indices.push(links.len());
+        }
+        links.push(link);
+        Ok(())
+    }
 }
 
 /// A transition to a label not (yet) seen where it was made.
@@ -513,30 +557,34 @@ impl Generator {
         let new_id = |old: &str| new_ids.get(old).cloned().unwrap_or_default();
         let primary = self.sequences.first_mut().ok_or(GraphError::TooComplex)?;
         primary.nodes.extend(copies);
+        if primary.nodes.len() + primary.links.len() > MAX_GRAPH_SIZE {
+            return Err(GraphError::TooComplex);
+        }
+        // The copy's ends continue wherever the transition's flow continues: with copies of the
+        // links from that flow's last node, which are kept track of here rather than searched
+        // for among all links at each end.
+        let last = first.last_node_id.clone().unwrap_or_default();
+        let mut links_out = LinksFrom::new(&primary.links, last, primary.nodes.len());
         for link in &links {
             let name = link.transition_name().map(str::to_owned);
             if link.from == start {
                 for pending in batch {
-                    primary.links.push(Link::transition(
-                        pending.node_id.clone(),
-                        new_id(&link.to),
-                        pending.status.clone(),
-                    ));
+                    links_out.push(
+                        &mut primary.links,
+                        Link::transition(
+                            pending.node_id.clone(),
+                            new_id(&link.to),
+                            pending.status.clone(),
+                        ),
+                    )?;
                 }
             } else if link.to == end {
-                // The copy's ends continue wherever the transition's flow continues.
-                let last = first.last_node_id.clone().unwrap_or_default();
-                let onward: Vec<Link> = primary
-                    .links
-                    .iter()
-                    .filter(|l| l.from == last)
-                    .map(|l| {
-                        let mut copy = l.clone();
-                        copy.from = new_id(&link.from);
-                        copy
-                    })
-                    .collect();
-                primary.links.extend(onward);
+                let from = new_id(&link.from);
+                for index in links_out.indices() {
+                    let mut copy = primary.links[index].clone();
+                    copy.from.clone_from(&from);
+                    links_out.push(&mut primary.links, copy)?;
+                }
             } else {
                 let mut copy = match name {
                     Some(name) => Link::transition("", "", name),
@@ -544,7 +592,7 @@ impl Generator {
                 };
                 copy.from = new_id(&link.from);
                 copy.to = new_id(&link.to);
-                primary.links.push(copy);
+                links_out.push(&mut primary.links, copy)?;
             }
         }
         for pending in secondary_pending {
