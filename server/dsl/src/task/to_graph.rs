@@ -557,7 +557,11 @@ impl Generator {
         let new_id = |old: &str| new_ids.get(old).cloned().unwrap_or_default();
         let primary = self.sequences.first_mut().ok_or(GraphError::TooComplex)?;
         primary.nodes.extend(copies);
-        if primary.nodes.len() + primary.links.len() > MAX_GRAPH_SIZE {
+        // At least a link from each transition to each first node of the copy: when those alone
+        // are too many, fail before making any.
+        let into_copy = links.iter().filter(|link| link.from == start).count();
+        let at_least = into_copy.saturating_mul(batch.len());
+        if (primary.nodes.len() + primary.links.len()).saturating_add(at_least) > MAX_GRAPH_SIZE {
             return Err(GraphError::TooComplex);
         }
         // The copy's ends continue wherever the transition's flow continues: with copies of the
