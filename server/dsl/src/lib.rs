@@ -15,7 +15,7 @@ pub mod stream;
 pub mod task;
 
 pub use error::{DslError, DslMessage, ErrorStyle};
-pub use limits::{MAX_DSL_CHARS, MAX_ERRORS, check_length};
+pub use limits::{MAX_DSL_CHARS, MAX_ERRORS, MAX_GRAPH_SIZE, check_length};
 pub use span::Span;
 
 /// The proptest settings of both DSLs' property tests: `PROPTEST_CASES` cases (2000 by default)

@@ -14,6 +14,9 @@
 //! Spans are 0-based character offsets into the parsed text; two definitions with the same
 //! structure compare equal after [`TaskDefinition::without_spans`].
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::span::Span;
@@ -309,11 +312,16 @@ impl TaskApp {
     /// The arguments as name/value pairs where a repeated name keeps its first position and
     /// its last value (SCDF's `getArgumentsAsMap`).
     pub fn argument_map(&self) -> Vec<(&str, &str)> {
-        let mut map: Vec<(&str, &str)> = Vec::new();
+        let mut map: Vec<(&str, &str)> = Vec::with_capacity(self.args.len());
+        // Where each name is in `map`: one lookup per argument, however many there are.
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(self.args.len());
         for arg in &self.args {
-            match map.iter_mut().find(|(name, _)| *name == arg.name) {
-                Some(entry) => entry.1 = &arg.value,
-                None => map.push((&arg.name, &arg.value)),
+            match index.entry(&arg.name) {
+                Entry::Occupied(at) => map[*at.get()].1 = &arg.value,
+                Entry::Vacant(at) => {
+                    at.insert(map.len());
+                    map.push((&arg.name, &arg.value));
+                }
             }
         }
         map

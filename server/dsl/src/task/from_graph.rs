@@ -30,7 +30,7 @@
 //! compared by value, which is what SCDF does for its own graphs (masking).
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::graph::{END_NODE, FAIL_NODE, Graph, GraphError, START_NODE, SYNC_NODE};
 use super::lexer::{is_single_literal, value_reading};
@@ -57,17 +57,26 @@ pub fn graph_to_dsl(graph: &Graph) -> Result<String, GraphError> {
 
 struct Writer<'g> {
     graph: &'g Graph,
-    /// Node index of each link's target.
+    /// Node index of each link's target (the first node with the target's id).
     link_target: Vec<usize>,
-    /// Link indices by source id, in link order.
-    links_by_source: HashMap<&'g str, Vec<usize>>,
-    /// First node index of each id.
-    node_of_id: HashMap<&'g str, usize>,
+    /// Node index of each link's source (the first node with the source's id).
+    link_source: Vec<usize>,
+    /// Link indices by source, in link order: indexed by the first node with the source's id.
+    links_by_source: Vec<Vec<usize>>,
+    /// For each node, the first node with its id (nodes may share an id).
+    first_of_node: Vec<usize>,
     text: String,
-    unvisited: Vec<usize>,
-    unfollowed: Vec<usize>,
+    /// Nodes not printed yet, and links not followed yet (ordered sets: SCDF's lists, in their
+    /// order, from which items are removed without a search through them).
+    unvisited: BTreeSet<usize>,
+    unfollowed: BTreeSet<usize>,
     depth: usize,
     budget: u64,
+    /// Nodes seen by the current [`Writer::found_in_chain`] search: those marked with its
+    /// number (a number per search rather than a fresh vector, which would cost a pass over all
+    /// nodes each time).
+    seen: Vec<u32>,
+    search: u32,
     /// The text may not grow past this: a graph with a cycle would print forever.
     max_text: usize,
 }
@@ -78,14 +87,25 @@ impl<'g> Writer<'g> {
         for (index, node) in graph.nodes.iter().enumerate() {
             node_of_id.entry(node.id.as_str()).or_insert(index);
         }
+        let first_of_node: Vec<usize> = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(index, node)| node_of_id.get(node.id.as_str()).copied().unwrap_or(index))
+            .collect();
         let mut link_target = Vec::with_capacity(graph.links.len());
-        let mut links_by_source: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut link_source = Vec::with_capacity(graph.links.len());
+        let mut links_by_source: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
         for (index, link) in graph.links.iter().enumerate() {
             match (
                 node_of_id.get(link.from.as_str()),
                 node_of_id.get(link.to.as_str()),
             ) {
-                (Some(_), Some(&to)) => link_target.push(to),
+                (Some(&from), Some(&to)) => {
+                    link_target.push(to);
+                    link_source.push(from);
+                    links_by_source[from].push(index);
+                }
                 _ => {
                     return Err(GraphError::UnknownNode {
                         from: link.from.clone(),
@@ -93,21 +113,20 @@ impl<'g> Writer<'g> {
                     });
                 }
             }
-            links_by_source
-                .entry(link.from.as_str())
-                .or_default()
-                .push(index);
         }
         Ok(Self {
             graph,
             link_target,
+            link_source,
             links_by_source,
-            node_of_id,
+            first_of_node,
             text: String::new(),
             unvisited: (0..graph.nodes.len()).collect(),
             unfollowed: (0..graph.links.len()).collect(),
             depth: 0,
             budget: WORK_BUDGET,
+            seen: vec![0; graph.nodes.len()],
+            search: 0,
             max_text: text_limit(graph),
         })
     }
@@ -125,8 +144,9 @@ impl<'g> Writer<'g> {
         let mut to_follow = self.links_from(start, false);
         self.follow_links(&mut to_follow, None, false)?;
         let mut heads = 0;
-        while !self.unvisited.is_empty() && heads < MAX_HEADS {
-            let head = self.find_a_head();
+        while heads < MAX_HEADS
+            && let Some(head) = self.find_a_head()
+        {
             self.unvisit(Some(head));
             let mut to_follow = self.links_from(head, false);
             if !to_follow.is_empty() {
@@ -380,26 +400,31 @@ impl<'g> Writer<'g> {
         }
     }
 
-    /// SCDF's `findAHead`: from the first unvisited node, back along unfollowed links to a node
-    /// nothing unfollowed leads to.
-    fn find_a_head(&mut self) -> usize {
-        let mut candidate = self.unvisited[0];
+    /// SCDF's `findAHead`: from the first unvisited node (none: `None`), back along unfollowed
+    /// links to a node nothing unfollowed leads to. Each pass over the links costs the budget
+    /// as many units as it looks at; with the budget spent, the candidate so far is the head.
+    fn find_a_head(&mut self) -> Option<usize> {
+        let mut candidate = self.unvisited.first().copied()?;
         let mut passes = 0;
         let mut changed = true;
         while changed && passes <= self.unfollowed.len() {
+            let cost = u64::try_from(self.unfollowed.len()).unwrap_or(u64::MAX);
+            if self.budget < cost {
+                self.budget = 0;
+                break;
+            }
+            self.budget -= cost;
             changed = false;
             passes += 1;
             for &link in &self.unfollowed {
-                let link = &self.graph.links[link];
-                if link.to == self.graph.nodes[candidate].id
-                    && let Some(&from) = self.node_of_id.get(link.from.as_str())
-                {
+                // Ids compared by their first node: `link.to == candidate's id`.
+                if self.link_target[link] == self.first_of_node[candidate] {
                     changed = true;
-                    candidate = from;
+                    candidate = self.link_source[link];
                 }
             }
         }
-        candidate
+        Some(candidate)
     }
 
     // ---- finding where branches meet ----------------------------------------------------
@@ -541,25 +566,33 @@ impl<'g> Writer<'g> {
             .any(|link| self.found_in_chain(link, b))
     }
 
-    /// Whether `candidate` is the target of `link` or reachable from it.
+    /// Whether `candidate` is the target of `link` or reachable from it. Each search and each
+    /// node it visits cost a unit of the budget; with the budget spent, the answer is `false`
+    /// (and the conversion fails at the next check).
     fn found_in_chain(&mut self, link: usize, candidate: usize) -> bool {
-        let mut seen = vec![false; self.graph.nodes.len()];
+        if self.budget == 0 {
+            return false;
+        }
+        self.budget -= 1;
+        self.search = self.search.wrapping_add(1);
+        if self.search == 0 {
+            self.seen.fill(0);
+            self.search = 1;
+        }
         let mut stack = vec![self.link_target[link]];
         while let Some(node) = stack.pop() {
             if node == candidate {
                 return true;
             }
-            if std::mem::replace(&mut seen[node], true) {
+            if std::mem::replace(&mut self.seen[node], self.search) == self.search {
                 continue;
             }
             if self.budget == 0 {
                 return false;
             }
             self.budget -= 1;
-            let id = self.graph.nodes[node].id.as_str();
-            if let Some(outgoing) = self.links_by_source.get(id) {
-                stack.extend(outgoing.iter().rev().map(|&l| self.link_target[l]));
-            }
+            let outgoing = &self.links_by_source[self.first_of_node[node]];
+            stack.extend(outgoing.iter().rev().map(|&l| self.link_target[l]));
         }
         false
     }
@@ -584,8 +617,7 @@ impl<'g> Writer<'g> {
 
     /// Every link leaving `node`, by index.
     fn outgoing(&self, node: usize) -> &[usize] {
-        let id = self.graph.nodes[node].id.as_str();
-        self.links_by_source.get(id).map_or(&[], Vec::as_slice)
+        &self.links_by_source[self.first_of_node[node]]
     }
 
     /// Links from `node`; plain links into `END` only when `include_end` (SCDF's
@@ -616,15 +648,13 @@ impl<'g> Writer<'g> {
     }
 
     fn unvisit(&mut self, node: Option<usize>) {
-        if let Some(position) = node.and_then(|n| self.unvisited.iter().position(|&u| u == n)) {
-            self.unvisited.remove(position);
+        if let Some(node) = node {
+            self.unvisited.remove(&node);
         }
     }
 
     fn unfollow(&mut self, link: usize) {
-        if let Some(position) = self.unfollowed.iter().position(|&l| l == link) {
-            self.unfollowed.remove(position);
-        }
+        self.unfollowed.remove(&link);
     }
 
     fn check_budget(&self) -> Result<(), GraphError> {

@@ -17,7 +17,7 @@
 //! transitions to `$END`/`$FAIL` go to nodes of that name. See [`task_to_graph`] for the
 //! numbering and [`graph_to_dsl`] for the way back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::de::{MapAccess, Visitor};
@@ -172,7 +172,9 @@ impl Properties {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Sets `key` to `value`, in place when the key exists; returns the previous value.
+    /// Sets `key` to `value`, in place when the key exists; returns the previous value. This
+    /// looks through the entries; to build properties from many entries, collect them
+    /// ([`FromIterator`]), which takes one lookup per entry.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) -> Option<String> {
         let key = key.into();
         let value = value.into();
@@ -210,13 +212,39 @@ impl Properties {
     }
 }
 
+/// Builds [`Properties`] entry by entry as [`Properties::insert`] does, finding repeated keys
+/// through a hash index rather than by looking through the entries (linear, not quadratic, in
+/// the number of entries).
+#[derive(Default)]
+struct PropertiesBuilder {
+    entries: Vec<(String, String)>,
+    index: HashMap<String, usize>,
+}
+
+impl PropertiesBuilder {
+    fn insert(&mut self, key: String, value: String) {
+        match self.index.get(&key) {
+            Some(&at) => self.entries[at].1 = value,
+            None => {
+                self.index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
+        }
+    }
+
+    fn build(self) -> Properties {
+        Properties(self.entries)
+    }
+}
+
+/// A repeated key keeps its first position and its last value, as with [`Properties::insert`].
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Properties {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut properties = Self::new();
+        let mut builder = PropertiesBuilder::default();
         for (key, value) in iter {
-            properties.insert(key, value);
+            builder.insert(key.into(), value.into());
         }
-        properties
+        builder.build()
     }
 }
 
@@ -242,11 +270,11 @@ impl<'de> Deserialize<'de> for Properties {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Properties, A::Error> {
-                let mut properties = Properties::new();
+                let mut builder = PropertiesBuilder::default();
                 while let Some((key, value)) = access.next_entry::<String, String>()? {
-                    properties.insert(key, value);
+                    builder.insert(key, value);
                 }
-                Ok(properties)
+                Ok(builder.build())
             }
         }
 

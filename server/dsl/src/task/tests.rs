@@ -1166,6 +1166,92 @@ fn task_tools_endpoint_like_scdf() {
 }
 
 #[test]
+fn task_graph_properties_keep_first_positions_and_last_values() {
+    let definition = parse("t --b=1 --a=2 --b=3 --c=4 --a=5");
+    assert_eq!(
+        app(&definition).argument_map(),
+        [("b", "3"), ("a", "5"), ("c", "4")]
+    );
+    let graph = task_to_graph(&definition).unwrap();
+    let properties: Vec<_> = graph.nodes[1].properties.as_ref().unwrap().iter().collect();
+    assert_eq!(properties, [("a", "5"), ("b", "3"), ("c", "4")]);
+    let collected: Properties = [("x", "1"), ("y", "2"), ("x", "3")].into_iter().collect();
+    assert_eq!(
+        collected.iter().collect::<Vec<_>>(),
+        [("x", "3"), ("y", "2")]
+    );
+    let read: Properties = serde_json::from_str(r#"{"x":"1","y":"2","x":"3"}"#).unwrap();
+    assert_eq!(read, collected);
+    // Many arguments, each once, all in the graph.
+    let args: String = (0..4000).map(|i| format!(" --a{i}={i}")).collect();
+    let graph = task_to_graph(&parse(&format!("t{args}"))).unwrap();
+    let properties = graph.nodes[1].properties.as_ref().unwrap();
+    assert_eq!(properties.len(), 4000);
+    assert_eq!(properties.get("a3999"), Some("3999"));
+}
+
+#[test]
+fn task_graph_forward_transitions_meet_their_labels() {
+    // Each label takes the transitions to it, in the order they were made.
+    assert_eq!(
+        verbose(&graph("a 0->:l1 1->:l2 2->:l1 && l2: b && l1: c")),
+        "[0:START][1:a][2:l2:b][3:l1:c][4:END][0-1][1:1-2][1-2][0:1-3][2:1-3][2-3][3-4]"
+    );
+    // Many of them, each to its own label further on.
+    let count = 2000;
+    let transitions: String = (0..count).map(|i| format!(" {i}->:l{i}")).collect();
+    let labels: String = (0..count).map(|i| format!(" && l{i}: b{i}")).collect();
+    let graph = graph(&format!("a{transitions}{labels}"));
+    let to_labels = graph
+        .links
+        .iter()
+        .filter(|link| link.from == "1" && link.transition_name().is_some())
+        .count();
+    assert_eq!(to_labels, count);
+    let link = graph
+        .links
+        .iter()
+        .find(|l| l.transition_name() == Some("1999"));
+    assert_eq!(link.map(|l| l.to.as_str()), Some("2001"));
+}
+
+/// Every transition to a secondary sequence gets links to a copy of it, so n transitions to a
+/// sequence of n flows draw n² links: past the graph size limit, that is an error.
+#[test]
+fn task_graphs_have_a_size_limit() {
+    let copies = |count: usize| {
+        let primary: Vec<String> = (0..count).map(|i| format!("p{i} 1->:s")).collect();
+        let flows: Vec<String> = (0..count).map(|i| format!("x{i}")).collect();
+        format!("{}\ns: <{}>", primary.join(" && "), flows.join(" || "))
+    };
+    // (The copy's ends continue as the flow's last node does, transitions included: SCDF's
+    // algorithm, kept.)
+    assert_eq!(
+        verbose(&graph(&copies(3))),
+        "[0:START][1:p0][2:p1][3:p2][4:END][10:x0][11:x1][12:x2][0-1][1-2][2-3][3-4]\
+         [1:1-10][1:2-10][1:3-10][1:1-11][1:2-11][1:3-11][1:1-12][1:2-12][1:3-12]\
+         [10-4][1:10-10][1:10-11][1:10-12][11-4][1:11-10][1:11-11][1:11-12]\
+         [12-4][1:12-10][1:12-11][1:12-12]"
+    );
+    let small = graph(&copies(20));
+    assert!(small.nodes.len() + small.links.len() <= crate::MAX_GRAPH_SIZE);
+
+    let large = copies(400);
+    assert!(large.len() < crate::MAX_DSL_CHARS);
+    let definition = parse(&large);
+    assert_eq!(task_to_graph(&definition), Err(GraphError::TooComplex));
+    let response = parse_task_text_to_graph("t", &large);
+    assert_eq!(response.graph, None);
+    assert_eq!(
+        response.errors,
+        [ErrorDescriptor {
+            message: "Graph is too large or too tangled to convert".to_owned(),
+            position: -1,
+        }]
+    );
+}
+
+#[test]
 fn task_graph_json_reads_what_the_dashboard_sends() {
     let json = r#"{"nodes":[{"id":"0","name":"START","metadata":{}},
         {"id":"1","name":"timestamp","properties":{"format":"yyyy","zone":"UTC"},
@@ -1297,6 +1383,11 @@ fn task_long_graphs_convert_without_exhausting_the_stack() {
     let nested = format!("{}x || y{}", "<".repeat(200), ">".repeat(200));
     let graph = task_to_graph(&parse_task(&nested).unwrap()).unwrap();
     assert!(graph_to_dsl(&graph).is_ok());
+    // A wide split: every pair of branches is compared, within the work budget.
+    let flows: Vec<String> = (0..1000).map(|i| format!("a{i}")).collect();
+    let wide = format!("<{}> && z", flows.join(" || "));
+    let graph = task_to_graph(&parse(&wide)).unwrap();
+    assert_eq!(graph_to_dsl(&graph).unwrap(), wide);
 }
 
 // ---- snapshots --------------------------------------------------------------------------

@@ -25,13 +25,16 @@
 //! the wrong key and links to nothing); a transition to a label SCDF cannot place is
 //! [`GraphError::OutOfFlowTransition`] (SCDF throws the same message, a 500) and one to the
 //! primary sequence's own label is [`GraphError::TransitionToPrimarySequence`] (SCDF loops
-//! forever).
+//! forever). A graph that would have more than [`MAX_GRAPH_SIZE`] nodes and links, which only
+//! copying secondary sequences many times over can make from a definition short enough to
+//! parse, is [`GraphError::TooComplex`] (SCDF draws it, slowly and at length).
 
 use std::collections::HashMap;
 
 use super::ast::{Flow, FlowNode, Split, TaskApp, TaskDefinition, Transition, TransitionTarget};
 use super::graph::{END_NODE, Graph, GraphError, Link, Node, Properties, START_NODE, SYNC_NODE};
 use super::java_map::hash_map_order;
+use crate::limits::MAX_GRAPH_SIZE;
 
 /// How many rounds of copying secondary sequences SCDF allows before giving up.
 const MAX_INLINING_ROUNDS: usize = 50;
@@ -63,10 +66,10 @@ fn properties(app: &TaskApp) -> Option<Properties> {
         return None;
     }
     let names: Vec<&str> = app.args.iter().map(|a| a.name.as_str()).collect();
-    let map = app.argument_map();
+    let values: HashMap<&str, &str> = app.argument_map().into_iter().collect();
     let properties: Properties = hash_map_order(&names)
         .into_iter()
-        .filter_map(|index| map.iter().find(|(name, _)| *name == names[index]))
+        .filter_map(|index| values.get_key_value(names[index]))
         .map(|(name, value)| (*name, *value))
         .collect();
     Some(properties)
@@ -87,6 +90,47 @@ fn reuse_key(app: &TaskApp) -> String {
         key.push_str(value);
     }
     key
+}
+
+/// The links of the primary sequence from one node, kept up to date while links are added, and
+/// the size limit of the graph ([`MAX_GRAPH_SIZE`]) enforced on every addition.
+struct LinksFrom {
+    from: String,
+    /// Indices of the links from `from`, in order.
+    indices: Vec<usize>,
+    nodes: usize,
+}
+
+impl LinksFrom {
+    fn new(links: &[Link], from: String, nodes: usize) -> Self {
+        let indices = links
+            .iter()
+            .enumerate()
+            .filter(|(_, link)| link.from == from)
+            .map(|(index, _)| index)
+            .collect();
+        Self {
+            from,
+            indices,
+            nodes,
+        }
+    }
+
+    /// The links from the node now (a copy: adding links does not change it).
+    fn indices(&self) -> Vec<usize> {
+        self.indices.clone()
+    }
+
+    fn push(&mut self, links: &mut Vec<Link>, link: Link) -> Result<(), GraphError> {
+        if self.nodes + links.len() >= MAX_GRAPH_SIZE {
+            return Err(GraphError::TooComplex);
+        }
+        if link.from == self.from {
+            self.indices.push(links.len());
+        }
+        links.push(link);
+        Ok(())
+    }
 }
 
 /// A transition to a label not (yet) seen where it was made.
@@ -116,7 +160,11 @@ struct Context {
     open: Vec<String>,
     /// Transition targets that also run on to the end of this flow.
     other_exits: Vec<String>,
-    pending: Vec<Pending>,
+    /// Transitions to labels not seen yet in this flow, in the order they were made; `None`
+    /// once the label showed up.
+    pending: Vec<Option<Pending>>,
+    /// Where in `pending` the transitions to each label are.
+    pending_by_label: HashMap<String, Vec<usize>>,
     labelled: HashMap<String, String>,
     /// Transition target nodes of this flow, by [`reuse_key`].
     targets: HashMap<String, String>,
@@ -239,12 +287,13 @@ impl Generator {
     fn leave_flow(&mut self, flow_id: usize) -> Result<(), GraphError> {
         let mut finished = self.contexts.pop().ok_or(GraphError::TooComplex)?;
         let last = finished.open.first().cloned();
-        for pending in &mut finished.pending {
+        let mut pending: Vec<Pending> = finished.pending.into_iter().flatten().collect();
+        for pending in &mut pending {
             pending.last_node_id.clone_from(&last);
             pending.flow = Some(flow_id);
         }
         let sequence = self.sequence_mut()?;
-        sequence.pending.append(&mut finished.pending);
+        sequence.pending.append(&mut pending);
         sequence.labelled_by_flow.insert(flow_id, finished.labelled);
         let parent = self.context()?;
         parent.open.append(&mut finished.open);
@@ -298,14 +347,15 @@ impl Generator {
         if context.is_flow {
             if let Some(label) = &app.label {
                 // Forward transitions in this flow to this label end here.
-                let (hits, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut context.pending)
-                    .into_iter()
-                    .partition(|p| p.label == label.name);
-                context.pending = rest;
-                links.extend(
-                    hits.into_iter()
-                        .map(|p| Link::transition(p.node_id, id.clone(), p.status)),
-                );
+                let hits = context
+                    .pending_by_label
+                    .remove(&label.name)
+                    .unwrap_or_default();
+                for hit in hits {
+                    if let Some(p) = context.pending.get_mut(hit).and_then(Option::take) {
+                        links.push(Link::transition(p.node_id, id.clone(), p.status));
+                    }
+                }
             }
             if context.open.is_empty() {
                 links.push(Link::new(context.start_node_id.clone(), id.clone()));
@@ -378,13 +428,20 @@ impl Generator {
                         let link = Link::transition(from, id.clone(), status);
                         self.add_link(link)?;
                     }
-                    None => context.pending.push(Pending {
-                        node_id: from,
-                        status,
-                        label: label.name.clone(),
-                        last_node_id: None,
-                        flow: None,
-                    }),
+                    None => {
+                        context
+                            .pending_by_label
+                            .entry(label.name.clone())
+                            .or_default()
+                            .push(context.pending.len());
+                        context.pending.push(Some(Pending {
+                            node_id: from,
+                            status,
+                            label: label.name.clone(),
+                            last_node_id: None,
+                            flow: None,
+                        }));
+                    }
                 }
             }
         }
@@ -500,30 +557,38 @@ impl Generator {
         let new_id = |old: &str| new_ids.get(old).cloned().unwrap_or_default();
         let primary = self.sequences.first_mut().ok_or(GraphError::TooComplex)?;
         primary.nodes.extend(copies);
+        // At least a link from each transition to each first node of the copy: when those alone
+        // are too many, fail before making any.
+        let into_copy = links.iter().filter(|link| link.from == start).count();
+        let at_least = into_copy.saturating_mul(batch.len());
+        if (primary.nodes.len() + primary.links.len()).saturating_add(at_least) > MAX_GRAPH_SIZE {
+            return Err(GraphError::TooComplex);
+        }
+        // The copy's ends continue wherever the transition's flow continues: with copies of the
+        // links from that flow's last node, which are kept track of here rather than searched
+        // for among all links at each end.
+        let last = first.last_node_id.clone().unwrap_or_default();
+        let mut links_out = LinksFrom::new(&primary.links, last, primary.nodes.len());
         for link in &links {
             let name = link.transition_name().map(str::to_owned);
             if link.from == start {
                 for pending in batch {
-                    primary.links.push(Link::transition(
-                        pending.node_id.clone(),
-                        new_id(&link.to),
-                        pending.status.clone(),
-                    ));
+                    links_out.push(
+                        &mut primary.links,
+                        Link::transition(
+                            pending.node_id.clone(),
+                            new_id(&link.to),
+                            pending.status.clone(),
+                        ),
+                    )?;
                 }
             } else if link.to == end {
-                // The copy's ends continue wherever the transition's flow continues.
-                let last = first.last_node_id.clone().unwrap_or_default();
-                let onward: Vec<Link> = primary
-                    .links
-                    .iter()
-                    .filter(|l| l.from == last)
-                    .map(|l| {
-                        let mut copy = l.clone();
-                        copy.from = new_id(&link.from);
-                        copy
-                    })
-                    .collect();
-                primary.links.extend(onward);
+                let from = new_id(&link.from);
+                for index in links_out.indices() {
+                    let mut copy = primary.links[index].clone();
+                    copy.from.clone_from(&from);
+                    links_out.push(&mut primary.links, copy)?;
+                }
             } else {
                 let mut copy = match name {
                     Some(name) => Link::transition("", "", name),
@@ -531,7 +596,7 @@ impl Generator {
                 };
                 copy.from = new_id(&link.from);
                 copy.to = new_id(&link.to);
-                primary.links.push(copy);
+                links_out.push(&mut primary.links, copy)?;
             }
         }
         for pending in secondary_pending {
