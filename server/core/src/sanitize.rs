@@ -74,11 +74,12 @@ pub fn mask_properties(properties: &BTreeMap<String, String>) -> BTreeMap<String
 /// `jdbc --url2=jdbc:mysql://h/db?user=u&password=******`.
 ///
 /// Text with nothing to mask is returned exactly as given (SCDF re-renders it in every case,
-/// losing the user's layout). Text that does not parse is returned as given: it holds no
-/// argument the server could have understood, and stored definitions always parse.
+/// losing the user's layout). Text that does not parse (a definition stored before the DSL's
+/// length limit, longer than it) is masked as text: sensitive arguments blotted, then embedded
+/// secrets masked.
 pub fn mask_stream_dsl(dsl: &str) -> String {
     let Ok(mut definition) = parse_stream(dsl) else {
-        return dsl.to_owned();
+        return mask_assignments(&blot_dsl_text(dsl)).0;
     };
     if mask_definition(&mut definition) {
         print_stream(&definition)
@@ -461,6 +462,22 @@ mod tests {
         assert_eq!(parsed.apps[0].args[1].value, MASK);
         assert_eq!(parsed.apps[0].args[0].value, "1");
         assert_eq!(parsed.apps[1].label.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn stored_definitions_past_the_dsl_limit_are_still_masked() {
+        let padding = " --x=1".repeat(dataflow_dsl::MAX_DSL_CHARS / 6 + 1);
+        let dsl = format!(
+            "time --password=hunter2 --url2='jdbc:mysql://h/db?password=hunter3'{padding} | log"
+        );
+        assert!(parse_stream(&dsl).is_err(), "past the limit");
+        let masked = mask_stream_dsl(&dsl);
+        assert!(
+            !masked.contains("hunter2") && !masked.contains("hunter3"),
+            "{}",
+            &masked[..120]
+        );
+        assert!(masked.contains("jdbc:mysql://h/db"));
     }
 
     #[test]

@@ -11,7 +11,6 @@ use dataflow_api::tools::{
     AppAst, ArgAst, DestinationAst, DslErrorDescriptor, ParseStreamRequest, ParseStreamResponse,
     StreamAst,
 };
-use dataflow_core::Code;
 use dataflow_dsl::DslError;
 use dataflow_dsl::stream::{self, Arg, Destination, StreamDefinition};
 use dataflow_dsl::task;
@@ -92,8 +91,7 @@ async fn parse_stream(
 /// Refuses DSL text longer than the parsers accept with a 400 (the parsers would report it as
 /// a DSL error, which these endpoints answer with 200).
 pub(super) fn check_length(dsl: &str) -> Result<(), ApiError> {
-    dataflow_dsl::check_length(dsl)
-        .map_err(|e| ApiError::new(Code::DefinitionTooLong, e.formatted()))
+    Ok(crate::service::check_dsl_length(dsl)?)
 }
 
 /// SCDF's error descriptor, with the full formatted message.

@@ -105,6 +105,7 @@ impl Streams {
         let name = request.name;
         validate_stream_name(name)?;
         validate_description(request.description)?;
+        super::check_dsl_length(request.definition)?;
         let (text, owned_name) = (request.definition.to_owned(), name.to_owned());
         let definition = self
             .cpu

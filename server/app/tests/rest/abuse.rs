@@ -48,6 +48,11 @@ async fn f01_a_task_dsl_past_the_cap_is_refused_before_parsing() {
         "the message names the limit: {}",
         reply.error_message()
     );
+    assert!(
+        reply.text.len() < 1024,
+        "the text is not quoted back: {} bytes",
+        reply.text.len()
+    );
     // Not a timing assertion on the parser: only that nothing ran for long.
     assert!(started.elapsed() < Duration::from_secs(10));
 
@@ -63,6 +68,7 @@ async fn f01_a_task_dsl_past_the_cap_is_refused_before_parsing() {
         )
         .await;
     assert_eq!(stream.status, StatusCode::BAD_REQUEST, "{}", stream.text);
+    assert_eq!(stream.logref(), "DefinitionTooLongException");
     // Longer than a URI may be, so in a form body, which Spring reads alike.
     let completion = api
         .send(
