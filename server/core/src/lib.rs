@@ -11,6 +11,7 @@ pub mod error;
 pub mod page;
 pub mod planning;
 pub mod sanitize;
+pub mod status;
 pub mod stream;
 pub mod stream_definition;
 pub mod text;

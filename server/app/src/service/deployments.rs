@@ -14,14 +14,12 @@ use dataflow_core::sanitize::{MASK, blot_dsl_text};
 use dataflow_core::stream::{StreamApp, missing_apps_message, stream_apps};
 use dataflow_core::{Code, ErrorClass};
 use dataflow_deployer::kubernetes::{
-    AppObjects, KubernetesPlatform, NoSecrets, render_app, to_multi_doc_yaml,
+    AppObjects, KubernetesPlatform, NoSecrets, mask_objects, render_app, to_multi_doc_yaml,
 };
 use dataflow_dsl::stream::parse_stream_named;
 use dataflow_store::Store;
 
 use crate::error::{AppError, AppResult};
-
-mod mask;
 
 /// Plans and renders stream deployments.
 #[derive(Clone)]
@@ -90,7 +88,7 @@ impl Deployments {
         properties: &BTreeMap<String, String>,
     ) -> AppResult<String> {
         let mut objects = self.render(name, dsl, properties).await?;
-        let masked: usize = objects.iter_mut().map(mask::mask_objects).sum();
+        let masked: usize = objects.iter_mut().map(mask_objects).sum();
         let yaml = to_multi_doc_yaml(&objects).map_err(|e| {
             tracing::error!(error = %e, stream = name, "Cannot serialize rendered objects.");
             AppError::new(Code::Internal, e.to_string())

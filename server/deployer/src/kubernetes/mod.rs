@@ -50,6 +50,7 @@ mod context;
 mod formats;
 mod init;
 mod keys;
+mod mask;
 mod metadata;
 mod names;
 mod platform;
@@ -68,6 +69,7 @@ use dataflow_core::deployment::AppDeploymentRequest;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::Service;
 
+pub use mask::mask_objects;
 pub use platform::KubernetesPlatform;
 
 use crate::Result;

@@ -4,12 +4,12 @@
 //! assignments inside values such as `JAVA_TOOL_OPTIONS`), and the JSON of
 //! `SPRING_APPLICATION_JSON` at any depth. Init and additional containers included.
 
+use super::{AppObjects, Workload};
 use dataflow_core::sanitize::{MASK, is_sensitive, mask_assignments};
-use dataflow_deployer::kubernetes::{AppObjects, Workload};
 use k8s_openapi::api::core::v1::{Container, LifecycleHandler, PodSpec, Probe};
 
 /// Masks every sensitive value of `objects`' containers; returns how many were masked.
-pub(super) fn mask_objects(objects: &mut AppObjects) -> usize {
+pub fn mask_objects(objects: &mut AppObjects) -> usize {
     let spec = match &mut objects.workload {
         Workload::Deployment(deployment) => deployment
             .spec
