@@ -16,6 +16,7 @@ use dataflow_core::stream_definition::{
     MAX_DESTINATION_NAME_LEN, StreamDefinitionRecord, StreamQuery, validate_description,
     validate_stream_name,
 };
+use dataflow_core::text::{Lines, find_forbidden};
 use dataflow_core::uri::AppUri;
 use dataflow_dsl::stream::{StreamDefinition, parse_stream, parse_stream_named};
 use dataflow_store::Store;
@@ -106,6 +107,14 @@ impl Streams {
         validate_stream_name(name)?;
         validate_description(request.description)?;
         super::check_dsl_length(request.definition)?;
+        // Java's identifier rules, which the DSL follows, let invisible and bidirectional
+        // formatting characters into labels and destination names: a stored stream must not
+        // display as another.
+        if let Some(found) = find_forbidden(request.definition, Lines::Many) {
+            return Err(invalid(format!(
+                "The definition has {found}, which is not allowed"
+            )));
+        }
         let (text, owned_name) = (request.definition.to_owned(), name.to_owned());
         let definition = self
             .cpu

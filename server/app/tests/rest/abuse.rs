@@ -542,6 +542,22 @@ async fn f09_invisible_and_control_characters_are_refused_with_their_position() 
         );
     }
     assert_eq!(api.get("/apps").await.json["page"]["totalElements"], 0);
+
+    // Java's identifier rules let format characters into DSL labels; a stored stream must not
+    // display as another.
+    import(&api, "source.time=docker:a/time:1\nsink.log=docker:a/log:1").await;
+    let spoofed = api
+        .post(
+            "/streams/definitions",
+            &form(&[("name", "s"), ("definition", "ti\u{202E}me: time | log")]),
+        )
+        .await;
+    assert_eq!(spoofed.status, StatusCode::BAD_REQUEST, "{}", spoofed.text);
+    assert!(
+        spoofed.error_message().contains("U+202E at position 2"),
+        "{}",
+        spoofed.error_message()
+    );
 }
 
 #[tokio::test]
