@@ -105,6 +105,8 @@ error_codes! {
     /// An app list location the operator has not allowed (a `file:` outside the import
     /// directories, an `http(s)` host in a private or local range).
     AppListLocationRefused => InvalidRequest, "AppListLocationRefusedException";
+    /// DSL text that does not parse, outside a stream or task context.
+    InvalidDefinition => InvalidRequest, "InvalidDefinitionException";
     /// DSL text longer than the parsers accept.
     DefinitionTooLong => InvalidRequest, "DefinitionTooLongException";
     /// Anything unexpected.
@@ -146,5 +148,63 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// An error that knows its stable code. Every crate's error type implements it, so the server
+/// turns any of them into a status and a body through one table ([`Code::class`]) without
+/// knowing the crate: a new entity or error kind needs no edit at the edge.
+pub trait ErrorCode: std::error::Error + Send + Sync + 'static {
+    /// The stable code.
+    fn code(&self) -> Code;
+
+    /// What a user may be told (4xx only: the edge replaces 5xx messages by a generic one).
+    fn public_message(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ErrorCode for Error {
+    fn code(&self) -> Code {
+        self.code
+    }
+
+    fn public_message(&self) -> String {
+        self.message.clone()
+    }
+}
+
+/// A DSL error on its own is the client's definition failing to parse: its message is SCDF's
+/// rendering, with the values of sensitive arguments blotted out (services that know whether
+/// the text is a stream or a task wrap it with their own code instead).
+impl ErrorCode for dataflow_dsl::DslError {
+    fn code(&self) -> Code {
+        match self.message {
+            dataflow_dsl::DslMessage::DefinitionTooLong => Code::DefinitionTooLong,
+            _ => Code::InvalidDefinition,
+        }
+    }
+
+    fn public_message(&self) -> String {
+        crate::sanitize::blot_dsl_text(&self.formatted())
+    }
+}
+
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dsl_errors_have_a_code_and_blot_secrets() {
+        let error = dataflow_dsl::stream::parse_stream("time --password=hunter2 | | log")
+            .expect_err("two pipes");
+        assert_eq!(ErrorCode::code(&error), Code::InvalidDefinition);
+        let message = ErrorCode::public_message(&error);
+        assert!(!message.contains("hunter2"), "{message}");
+        assert!(message.contains("time --password="), "{message}");
+
+        let long = "a".repeat(dataflow_dsl::MAX_DSL_CHARS + 1);
+        let error = dataflow_dsl::stream::parse_stream(&long).expect_err("too long");
+        assert_eq!(ErrorCode::code(&error), Code::DefinitionTooLong);
+    }
+}

@@ -17,4 +17,4 @@ pub mod stream_definition;
 pub mod text;
 pub mod uri;
 
-pub use error::{Code, Error, ErrorClass, Result};
+pub use error::{Code, Error, ErrorClass, ErrorCode, Result};

@@ -96,3 +96,14 @@ impl Error {
         }
     }
 }
+
+/// Every error but a failure to serialize an object is about the properties or names the user
+/// gave; the message names them.
+impl dataflow_core::ErrorCode for Error {
+    fn code(&self) -> dataflow_core::Code {
+        match self {
+            Self::Serialize(_) => dataflow_core::Code::Internal,
+            _ => dataflow_core::Code::InvalidPlatformSetting,
+        }
+    }
+}

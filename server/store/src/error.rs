@@ -1,14 +1,19 @@
 //! Store errors, classified so callers can tell a missing row from a broken database.
 
-use dataflow_core::Code;
 use dataflow_core::app::AppRegistration;
+use dataflow_core::{Code, ErrorCode};
 
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The row asked for does not exist.
-    #[error("{0} not found")]
-    NotFound(String),
+    #[error("{entity} {key} not found")]
+    NotFound {
+        /// What kind of row.
+        entity: Entity,
+        /// Which one, as the caller named it.
+        key: String,
+    },
     /// A registration to save exists already (with [`crate::ConflictPolicy::Fail`]).
     #[error("{} is already registered as {}", .0.coordinates(), .0.uri)]
     AlreadyRegistered(Box<AppRegistration>),
@@ -37,11 +42,39 @@ pub enum Error {
     Config(String),
 }
 
-impl Error {
-    /// The stable code the HTTP edge maps to a status.
-    pub fn code(&self) -> Code {
+/// The kinds of row the store keeps, for errors that name one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// An app registration.
+    App,
+    /// A stream definition.
+    Stream,
+}
+
+impl Entity {
+    /// The code of a missing row of this kind.
+    pub const fn not_found_code(self) -> Code {
         match self {
-            Self::NotFound(_) => Code::NoSuchAppRegistration,
+            Self::App => Code::NoSuchAppRegistration,
+            Self::Stream => Code::NoSuchStreamDefinition,
+        }
+    }
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::App => "app",
+            Self::Stream => "stream",
+        })
+    }
+}
+
+impl ErrorCode for Error {
+    /// The stable code the HTTP edge maps to a status.
+    fn code(&self) -> Code {
+        match self {
+            Self::NotFound { entity, .. } => entity.not_found_code(),
             Self::AlreadyRegistered(_) => Code::AppAlreadyRegistered,
             Self::Unavailable(_) => Code::StoreUnavailable,
             Self::Conflict(_) => Code::ConcurrentModification,
@@ -67,3 +100,23 @@ impl From<sqlx::Error> for Error {
 
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_rows_name_their_entity_and_code() {
+        let app = Error::NotFound {
+            entity: Entity::App,
+            key: "source:time:1".to_owned(),
+        };
+        assert_eq!(app.code(), Code::NoSuchAppRegistration);
+        assert_eq!(app.to_string(), "app source:time:1 not found");
+        let stream = Error::NotFound {
+            entity: Entity::Stream,
+            key: "ticktock".to_owned(),
+        };
+        assert_eq!(stream.code(), Code::NoSuchStreamDefinition);
+    }
+}

@@ -21,7 +21,7 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use error::{Error, Result};
+pub use error::{Entity, Error, Result};
 
 /// What to do when a registration to save already exists (same type, name and version).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -408,7 +408,10 @@ macro_rules! impl_store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(id) = exists else {
-                    return Err($crate::Error::NotFound(format!("{app_type}:{name}:{version}")));
+                    return Err($crate::Error::NotFound {
+                        entity: $crate::Entity::App,
+                        key: format!("{app_type}:{name}:{version}"),
+                    });
                 };
                 // Clear the old default first: the database allows one default per (type, name).
                 sqlx::query(
@@ -447,7 +450,10 @@ macro_rules! impl_store {
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() == 0 {
-                    return Err($crate::Error::NotFound(format!("{app_type}:{name}:{version}")));
+                    return Err($crate::Error::NotFound {
+                        entity: $crate::Entity::App,
+                        key: format!("{app_type}:{name}:{version}"),
+                    });
                 }
                 Ok(())
             }
@@ -553,7 +559,10 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err($crate::Error::NotFound(format!("stream {name}")));
+                    return Err($crate::Error::NotFound {
+                        entity: $crate::Entity::Stream,
+                        key: name.to_owned(),
+                    });
                 }
                 Ok(())
             }

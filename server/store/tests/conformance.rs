@@ -360,7 +360,7 @@ async fn default_version_can_be_switched(store: Arc<dyn Store>) {
         .set_default_app(AppType::Sink, "log", "9.9")
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert_eq!(
         store
             .find_app(AppType::Sink, "log", None)
@@ -404,7 +404,7 @@ async fn deletes(store: Arc<dyn Store>) {
         .delete_app(AppType::Sink, "log", "1.0")
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     // A new registration of a (type, name) without a default becomes the default.
     let out = store
         .save_apps(&[app(AppType::Sink, "log", "3.0")], ConflictPolicy::Fail)
@@ -667,7 +667,7 @@ async fn streams_are_deleted(store: Arc<dyn Store>) {
     store.delete_stream("B").await.unwrap();
     assert!(store.find_stream("b").await.unwrap().is_none());
     let err = store.delete_stream("b").await.unwrap_err();
-    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     // The name is free again.
     store
         .create_stream(&stream("b", "time | log"))

@@ -12,7 +12,7 @@ use dataflow_core::deployment::AppDeploymentRequest;
 use dataflow_core::planning::{PlanInput, check_kubernetes_names, plan_stream};
 use dataflow_core::sanitize::{MASK, blot_dsl_text};
 use dataflow_core::stream::{StreamApp, missing_apps_message, stream_apps};
-use dataflow_core::{Code, ErrorClass};
+use dataflow_core::{Code, ErrorClass, ErrorCode as _};
 use dataflow_deployer::kubernetes::{
     AppObjects, KubernetesPlatform, NoSecrets, mask_objects, render_app, to_multi_doc_yaml,
 };
@@ -179,10 +179,7 @@ impl Deployments {
 
 /// A rendering error names the app; the deployer's message names the property.
 fn render_error(request: &AppDeploymentRequest, error: &dataflow_deployer::Error) -> AppError {
-    let code = match error {
-        dataflow_deployer::Error::Serialize(_) => Code::Internal,
-        _ => Code::InvalidPlatformSetting,
-    };
+    let code = error.code();
     if code.class() == ErrorClass::Internal {
         tracing::error!(error = %error, app = %request.label, "Cannot render an app.");
     }

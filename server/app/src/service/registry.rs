@@ -295,7 +295,7 @@ impl Registry {
             .set_default_app(app_type, name, version)
             .await
             .map_err(|e| match e {
-                dataflow_store::Error::NotFound(_) => not_found(app_type, name, Some(version)),
+                dataflow_store::Error::NotFound { .. } => not_found(app_type, name, Some(version)),
                 other => other.into(),
             })?;
         info!("Changed default version.");
@@ -318,7 +318,7 @@ impl Registry {
             .delete_app(app_type, name, &version)
             .await
             .map_err(|e| match e {
-                dataflow_store::Error::NotFound(_) => not_found(app_type, name, Some(&version)),
+                dataflow_store::Error::NotFound { .. } => not_found(app_type, name, Some(&version)),
                 other => other.into(),
             })?;
         info!(%version, "Unregistered app.");

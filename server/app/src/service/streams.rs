@@ -331,7 +331,7 @@ impl Streams {
     #[instrument(skip(self))]
     pub async fn delete(&self, name: &str) -> AppResult<()> {
         self.store.delete_stream(name).await.map_err(|e| match e {
-            dataflow_store::Error::NotFound(_) => not_found(name),
+            dataflow_store::Error::NotFound { .. } => not_found(name),
             other => other.into(),
         })?;
         info!("Deleted stream.");
