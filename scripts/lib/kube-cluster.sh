@@ -29,7 +29,8 @@
 #       A complete cache (the stamp file .complete, written last, naming the
 #       versions below) is reused without running Go or touching the network.
 #       Go's module and build caches live in "$DATAFLOW_CACHE/go/" too. A cold
-#       build downloads ~1 GB of modules and takes tens of minutes on 2 cores.
+#       build downloads ~0.85 GB of modules, leaves ~3.5 GB of Go build cache
+#       and ~350 MB of binaries, and took 11-12 minutes on 2 busy cores.
 #   kube_cluster_start
 #       Picks free 127.0.0.1 ports, makes a CA, an admin certificate (O
 #       system:masters) and a service-account key with openssl in a temp dir,
@@ -42,6 +43,9 @@
 #         KUBE_CLUSTER_API_PORT     the apiserver's secure port on 127.0.0.1
 #       On failure prints the tail of the failing component's log and returns 1
 #       (what was started stays until kube_cluster_stop).
+#   kube_cluster_save_logs DIR
+#       Copies the components' logs (<component>.log) into DIR, e.g. before a
+#       failing script exits and kube_cluster_stop deletes them.
 #   kube_cluster_stop
 #       Stops every process kube_cluster_start started (SIGTERM, then SIGKILL)
 #       and removes the temp dir. Idempotent; safe in an EXIT trap even if
@@ -569,6 +573,13 @@ kube_cluster_start() {
     export DATAFLOW_TEST_KUBECONFIG
     echo "==> Kubernetes $KUBE_CLUSTER_K8S_VERSION test cluster up in $((SECONDS - started_at)) s: API https://127.0.0.1:$KUBE_CLUSTER_API_PORT, node $node Ready"
     echo "    kubeconfig $DATAFLOW_TEST_KUBECONFIG; logs in $tmp/*.log"
+}
+
+kube_cluster_save_logs() {
+    local dir=$1
+    [[ -n "${KUBE_CLUSTER_TMPDIR:-}" && -d "$KUBE_CLUSTER_TMPDIR" ]] || return 0
+    mkdir -p "$dir" || return 1
+    cp -- "$KUBE_CLUSTER_TMPDIR"/*.log "$dir/"
 }
 
 kube_cluster_stop() {
