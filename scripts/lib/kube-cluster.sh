@@ -32,7 +32,7 @@
 #       build downloads ~0.85 GB of modules, leaves ~3.5 GB of Go build cache
 #       and ~350 MB of binaries, and took 11-12 minutes on 2 busy cores.
 #   kube_cluster_start
-#       Picks free 127.0.0.1 ports, makes a CA, an admin certificate (O
+#       Picks free 127.0.0.1 ports (below the kernel's ephemeral range), makes a CA, an admin certificate (O
 #       system:masters) and a service-account key with openssl in a temp dir,
 #       starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
 #       kwok (logs in the temp dir, <component>.log), creates the fake node
@@ -41,8 +41,10 @@
 #         DATAFLOW_TEST_KUBECONFIG  path of an admin kubeconfig
 #         KUBE_CLUSTER_TMPDIR       the temp dir (certs, etcd data, logs)
 #         KUBE_CLUSTER_API_PORT     the apiserver's secure port on 127.0.0.1
-#       On failure prints the tail of the failing component's log and returns 1
-#       (what was started stays until kube_cluster_stop).
+#       When a component finds its port taken (a race with another program),
+#       starts again on other ports, up to 3 times. On any other failure prints
+#       the tail of the failing component's log and returns 1 (what was started
+#       stays until kube_cluster_stop).
 #   kube_cluster_save_logs DIR
 #       Copies the components' logs (<component>.log) into DIR, e.g. before a
 #       failing script exits and kube_cluster_stop deletes them.
@@ -240,15 +242,21 @@ _KUBE_CLUSTER_PIDS=()         # started processes, oldest first
 _KUBE_CLUSTER_NAMES=()        # their component names (log file names)
 KUBE_CLUSTER_TMPDIR=${KUBE_CLUSTER_TMPDIR:-}
 
-# _kube_cluster_pick_port: set _KUBE_CLUSTER_PORT to a port in 20000-45000
-# that nothing on 127.0.0.1 accepts connections on and that this start has not
-# picked yet. (A variable, not output: $(...) would forget what was picked.)
-# Racy like any such probe: a component that loses the race fails to bind, and
-# kube_cluster_start shows its log.
+# _kube_cluster_pick_port: set _KUBE_CLUSTER_PORT to a port that nothing on
+# 127.0.0.1 accepts connections on and that this start has not picked yet.
+# (A variable, not output: $(...) would forget what was picked.) Ports come
+# from 20000 up to just below the kernel's ephemeral range: the components'
+# own loopback connections (apiserver -> etcd, ...) take ephemeral ports and
+# could otherwise grab a picked port before its component binds it. Still
+# racy against other programs; kube_cluster_start retries on a bind failure.
 _kube_cluster_pick_port() {
-    local attempt port rc
+    local attempt port rc low=20000 high=45000 ephemeral_low
+    if read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null &&
+        ((ephemeral_low > low + 1000)); then
+        high=$((ephemeral_low - 1))
+    fi
     for ((attempt = 0; attempt < 200; attempt++)); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 25001))
+        port=$((low + (RANDOM * 32768 + RANDOM) % (high - low + 1)))
         [[ " ${_KUBE_CLUSTER_PORTS_TAKEN[*]} " == *" $port "* ]] && continue
         rc=0
         timeout 2 bash -c ": </dev/tcp/127.0.0.1/$port" >/dev/null 2>&1 || rc=$?
@@ -258,7 +266,7 @@ _kube_cluster_pick_port() {
             return 0
         fi
     done
-    _kube_cluster_err "no free TCP port found on 127.0.0.1 in 20000-45000 after 200 tries"
+    _kube_cluster_err "no free TCP port found on 127.0.0.1 in $low-$high after 200 tries"
     return 1
 }
 
@@ -299,11 +307,17 @@ _kube_cluster_log_tail() {
     tail -n 40 "$log" >&2 2>/dev/null || true
 }
 
-# _kube_cluster_check_alive: fail (with its log) if a started component died.
+# _kube_cluster_check_alive: fail if a started component died: 2 if it lost
+# its port to another program, else 1 (showing its log).
 _kube_cluster_check_alive() {
     local i
     for i in "${!_KUBE_CLUSTER_PIDS[@]}"; do
         if ! _kube_cluster_alive "${_KUBE_CLUSTER_PIDS[$i]}"; then
+            if grep -q 'address already in use' "$KUBE_CLUSTER_TMPDIR/${_KUBE_CLUSTER_NAMES[$i]}.log" 2>/dev/null; then
+                echo "==> ${_KUBE_CLUSTER_NAMES[$i]} could not bind its port (taken since it was picked):"
+                grep -m 1 'address already in use' "$KUBE_CLUSTER_TMPDIR/${_KUBE_CLUSTER_NAMES[$i]}.log" | cut -c 1-300
+                return 2
+            fi
             _kube_cluster_err "${_KUBE_CLUSTER_NAMES[$i]} exited during startup"
             _kube_cluster_log_tail "${_KUBE_CLUSTER_NAMES[$i]}"
             return 1
@@ -321,8 +335,8 @@ _kube_cluster_api() {
 }
 
 # _kube_cluster_wait SECONDS WHAT NAME COMMAND...: poll COMMAND every 0.5 s
-# until it succeeds; fail after SECONDS, or at once if a component died (then
-# the log of the one that died is shown, otherwise NAME's).
+# until it succeeds; fail after SECONDS (showing NAME's log), or at once if a
+# component died (with the status of _kube_cluster_check_alive).
 _kube_cluster_wait() {
     local seconds=$1 what=$2 name=$3 deadline
     shift 3
@@ -331,7 +345,7 @@ _kube_cluster_wait() {
         if "$@" >/dev/null 2>&1; then
             return 0
         fi
-        _kube_cluster_check_alive || return 1
+        _kube_cluster_check_alive || return
         sleep 0.5
     done
     _kube_cluster_err "$what did not happen within $seconds s"
@@ -418,8 +432,26 @@ kube_cluster_start() {
             return 1
         }
     done
-    local started_at=$SECONDS
+    local started_at=$SECONDS attempt rc
+    for ((attempt = 1; attempt <= 3; attempt++)); do
+        rc=0
+        _kube_cluster_start_once || rc=$?
+        if ((rc == 0)); then
+            echo "==> Kubernetes $KUBE_CLUSTER_K8S_VERSION test cluster up in $((SECONDS - started_at)) s: API https://127.0.0.1:$KUBE_CLUSTER_API_PORT, node kwok-node-0 Ready"
+            echo "    kubeconfig $DATAFLOW_TEST_KUBECONFIG; logs in $KUBE_CLUSTER_TMPDIR/*.log"
+            return 0
+        fi
+        ((rc == 2 && attempt < 3)) || break
+        echo "==> lost a port race; starting again on other ports (attempt $((attempt + 1)) of 3)"
+        kube_cluster_stop
+    done
+    ((rc != 2)) || _kube_cluster_err "components lost their ports to other programs 3 times; giving up"
+    return 1
+}
 
+# _kube_cluster_start_once: one attempt of kube_cluster_start; returns 2 when
+# a component could not bind its port, 1 on any other failure.
+_kube_cluster_start_once() {
     KUBE_CLUSTER_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/dataflow-kube.XXXXXX") || {
         _kube_cluster_err "mktemp -d failed"
         return 1
@@ -462,7 +494,7 @@ kube_cluster_start() {
         --quota-backend-bytes=2147483648 \
         --log-level=warn
     _kube_cluster_wait 30 "etcd answering /health" etcd \
-        curl -sf --max-time 2 "http://127.0.0.1:$etcd_port/health" || return 1
+        curl -sf --max-time 2 "http://127.0.0.1:$etcd_port/health" || return
 
     # 2. kube-apiserver: secure port only, on loopback; the admin certificate
     #    (O system:masters) has every right through RBAC. The requestheader
@@ -494,7 +526,7 @@ kube_cluster_start() {
         --enable-priority-and-fairness=false \
         --profiling=false
     _kube_cluster_wait 90 "the apiserver answering /readyz" kube-apiserver \
-        _kube_cluster_api GET /readyz -f || return 1
+        _kube_cluster_api GET /readyz -f || return
     _kube_cluster_kubeconfig "$tmp/kubeconfig" || return 1
 
     # 3. kube-controller-manager: all default controllers; signs service-account
@@ -543,9 +575,9 @@ kube_cluster_start() {
         --tls-private-key-file="$pki/admin.key"
 
     _kube_cluster_wait 60 "kube-controller-manager answering /healthz" kube-controller-manager \
-        curl -sf --max-time 2 -k "https://127.0.0.1:$kcm_port/healthz" || return 1
+        curl -sf --max-time 2 -k "https://127.0.0.1:$kcm_port/healthz" || return
     _kube_cluster_wait 60 "kube-scheduler answering /healthz" kube-scheduler \
-        curl -sf --max-time 2 -k "https://127.0.0.1:$sched_port/healthz" || return 1
+        curl -sf --max-time 2 -k "https://127.0.0.1:$sched_port/healthz" || return
 
     # 6. the fake node (no taints: pods need no toleration), Ready through kwok.
     local node=kwok-node-0
@@ -563,16 +595,14 @@ kube_cluster_start() {
         return 1
     fi
     _kube_cluster_wait 60 "node $node becoming Ready" kwok \
-        _kube_cluster_node_ready "$node" || return 1
+        _kube_cluster_node_ready "$node" || return
     # Pods are refused until the controller made a namespace's default
     # ServiceAccount: wait for the first one to know the controller works.
     _kube_cluster_wait 60 "the ServiceAccount default/default appearing" kube-controller-manager \
-        _kube_cluster_api GET /api/v1/namespaces/default/serviceaccounts/default -f || return 1
+        _kube_cluster_api GET /api/v1/namespaces/default/serviceaccounts/default -f || return
 
     DATAFLOW_TEST_KUBECONFIG="$tmp/kubeconfig"
     export DATAFLOW_TEST_KUBECONFIG
-    echo "==> Kubernetes $KUBE_CLUSTER_K8S_VERSION test cluster up in $((SECONDS - started_at)) s: API https://127.0.0.1:$KUBE_CLUSTER_API_PORT, node $node Ready"
-    echo "    kubeconfig $DATAFLOW_TEST_KUBECONFIG; logs in $tmp/*.log"
 }
 
 kube_cluster_save_logs() {
