@@ -15,7 +15,13 @@
 #   5. the MariaDB suite: the #[ignore]d tests whose names contain `mariadb_`,
 #      run against the throwaway MariaDB via DATAFLOW_TEST_MARIADB_URL; fails if
 #      none of them ran
-#   6. Kubernetes schema validation: every rendered manifest snapshot of
+#   6. the Kubernetes cluster suite: builds (once per machine, cached) and
+#      starts a throwaway Kubernetes control plane (scripts/lib/kube-cluster.sh:
+#      etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok as
+#      the kubelet; stopped on exit), then runs the #[ignore]d tests named
+#      cluster_* of server/deployer/tests/cluster.rs against it via
+#      DATAFLOW_TEST_KUBECONFIG; fails if none of them ran
+#   7. Kubernetes schema validation: every rendered manifest snapshot of
 #      server/deployer is checked by the PyPI validator kubernetes-validate
 #      (scripts/lib/kubernetes-validate.sh installs it in a virtualenv); fails if
 #      nothing was validated
@@ -24,11 +30,17 @@
 # access the first time (installed with apt-get when missing, as root); MariaDB server binaries
 # (mariadbd, mariadb-install-db, mariadb, mariadb-admin) — installed with
 # apt-get automatically when running as root, otherwise install mariadb-server.
-# A system MariaDB, if any, is never touched.
+# A system MariaDB, if any, is never touched. For the cluster suite: openssl
+# and curl, and Go >= 1.26 with the Go module proxy the first time on a
+# machine (the cold build takes ~12 minutes on 2 cores and ~4.5 GB of disk;
+# the binaries are cached in ${DATAFLOW_CACHE:-~/.cache/dataflow}/k8s-<version>/
+# and reused without network).
 #
-# Environment: respects CARGO_TARGET_DIR; sets RUST_BACKTRACE=1, and
-# CARGO_TERM_COLOR=never when CI is set. The MariaDB suite's output is kept in
-# <target dir>/test-logs/mariadb-suite.log.
+# Environment: respects CARGO_TARGET_DIR and DATAFLOW_CACHE; sets
+# RUST_BACKTRACE=1, and CARGO_TERM_COLOR=never when CI is set. The MariaDB and
+# cluster suites' output is kept in <target dir>/test-logs/mariadb-suite.log and
+# cluster-suite.log (and, when the cluster suite fails, the cluster's component
+# logs in <target dir>/test-logs/cluster-logs/).
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +60,9 @@ command -v cargo >/dev/null 2>&1 ||
 
 # shellcheck source=scripts/lib/mariadb.sh
 source scripts/lib/mariadb.sh
-trap mariadb_stop EXIT
+# shellcheck source=scripts/lib/kube-cluster.sh
+source scripts/lib/kube-cluster.sh
+trap 'kube_cluster_stop; mariadb_stop' EXIT
 
 # --- 1. formatting ------------------------------------------------------------
 step "cargo fmt --check"
@@ -128,7 +142,33 @@ fi
 mariadb_passed=$passed
 echo "==> MariaDB suite: $mariadb_passed tests passed"
 
-# --- 6. Kubernetes schema validation -----------------------------------------
+# --- 6. Kubernetes cluster suite ------------------------------------------------
+step "build the test cluster's Kubernetes binaries (cached)"
+kube_cluster_build || fail "could not build the test cluster's binaries (see above)"
+step "start a throwaway Kubernetes cluster"
+kube_cluster_start || fail "could not start the throwaway Kubernetes cluster (see above)"
+step "Kubernetes cluster suite (ignored tests named cluster_*)"
+log="$log_dir/cluster-suite.log"
+set +e
+cargo test -p dataflow-deployer --locked --test cluster -- --ignored cluster_ 2>&1 | tee "$log"
+cargo_status=${PIPESTATUS[0]}
+set -e
+count_results "$log"
+if ((cargo_status != 0 || failed > 0)); then
+    # The cluster's directory goes on exit: keep its components' logs.
+    kube_cluster_save_logs "$log_dir/cluster-logs" || true
+    if ((failed > 0)); then
+        fail "the cluster suite failed: $failed test(s) failed (full output in $log; the cluster's component logs in $log_dir/cluster-logs/)"
+    fi
+    fail "the cluster suite failed: cargo test exited with status $cargo_status before any test failed (build error? full output in $log)"
+fi
+((passed > 0)) ||
+    fail "the cluster suite did not run: no test named cluster_* passed ($result_lines 'test result:' lines in $log)"
+cluster_passed=$passed
+echo "==> cluster suite: $cluster_passed tests passed"
+kube_cluster_stop
+
+# --- 7. Kubernetes schema validation -----------------------------------------
 step "Kubernetes schema validation of the rendered manifests"
 # shellcheck source=scripts/lib/kubernetes-validate.sh
 source scripts/lib/kubernetes-validate.sh
@@ -144,13 +184,13 @@ count_results "$log"
 ((passed > 0)) || fail "the schema validation ran no test (full output in $log)"
 schema_passed=$passed
 
-# --- 7. later checks ----------------------------------------------------------
+# --- 8. later checks ----------------------------------------------------------
 # Later checks go here, before the final lines, each with
 # its own `step "..."` heading and a `|| fail "..."` message:
 #   - browser (UI end-to-end) tests
 # The throwaway MariaDB is still running at this point if a check needs it.
 
 echo ""
-echo "==> all checks passed ($main_passed tests on SQLite and in-process, $mariadb_passed on MariaDB, $schema_passed schema validation)"
+echo "==> all checks passed ($main_passed tests on SQLite and in-process, $mariadb_passed on MariaDB, $cluster_passed on the Kubernetes test cluster, $schema_passed schema validation)"
 # The closing totals line, in the plain form CI reads.
-echo "tests: $((main_passed + mariadb_passed + schema_passed)) passed, 0 failed"
+echo "tests: $((main_passed + mariadb_passed + cluster_passed + schema_passed)) passed, 0 failed"
