@@ -21,6 +21,8 @@ use k8s_openapi::api::core::v1::{
     SecretKeySelector, VolumeMount,
 };
 
+use dataflow_core::deployment::GROUP;
+
 use super::context::Context;
 use super::probes::Probes;
 use super::properties::{EntryPointStyle, KeyRef, Prop, Settings};
@@ -197,11 +199,11 @@ pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<C
         },
         source: format!("{GUID_ENV}, which the deployer sets"),
     });
-    if let Some(group) = &context.group {
+    if let Some(group) = context.group() {
         envs.push(plain(
             GROUP_ENV,
-            &group.value,
-            &format!("{GROUP_ENV}, set from `{}`", group.key),
+            group,
+            &format!("{GROUP_ENV}, set from `{GROUP}`"),
         ));
     }
     let env = unique(&envs)?;

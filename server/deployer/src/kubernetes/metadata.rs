@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use dataflow_core::deployment::{APP_NAME, GROUP};
+
 use super::context::Context;
 use super::names;
 use crate::{Error, Result};
@@ -60,25 +62,25 @@ impl Labels {
         let mut id_map = Map::new();
         id_map.insert(APP_ID.to_owned(), context.deployment_id.clone());
         id_map.insert(DEPLOYMENT_ID.to_owned(), context.deployment_id.clone());
-        if let Some(group) = &context.group {
+        if let Some(group) = context.group() {
             names::check(
                 names::is_label_value,
                 names::LABEL_VALUE,
                 "label value",
-                &group.value,
-                &format!("`{}`", group.key),
+                group,
+                &format!("`{GROUP}`"),
             )?;
-            id_map.insert(GROUP_ID.to_owned(), group.value.clone());
+            id_map.insert(GROUP_ID.to_owned(), group.to_owned());
         }
-        if let Some(app_name) = &context.app_name {
+        if let Some(app_name) = context.app_name() {
             names::check(
                 names::is_label_value,
                 names::LABEL_VALUE,
                 "label value",
-                &app_name.value,
-                &format!("`{}`", app_name.key),
+                app_name,
+                &format!("`{APP_NAME}`"),
             )?;
-            id_map.insert(APPLICATION_NAME.to_owned(), app_name.value.clone());
+            id_map.insert(APPLICATION_NAME.to_owned(), app_name.to_owned());
         }
 
         let mut id_map_with_role = id_map.clone();
@@ -112,11 +114,11 @@ impl Labels {
         let mut workload = base.clone();
         workload.extend(deployment_labels);
 
-        let service_selector = match &context.app_name {
+        let service_selector = match context.app_name() {
             // Skipper's un-versioned Service selects the pods of every version of the app.
             Some(app_name) => {
                 let mut selector = Map::new();
-                selector.insert(APPLICATION_NAME.to_owned(), app_name.value.clone());
+                selector.insert(APPLICATION_NAME.to_owned(), app_name.to_owned());
                 if let Some(group) = context.group() {
                     selector.insert(GROUP_ID.to_owned(), group.to_owned());
                 }

@@ -5,6 +5,10 @@
 //! [`KubernetesPlatform`]'s server settings into k8s-openapi objects, with no IO. The only
 //! outside data it may need, a probe credentials Secret, comes through [`SecretSource`].
 //!
+//! The request's typed fields decide the names (group, app name), the replicas (instances)
+//! and the workload kind (indexed apps run as StatefulSets); its deployment properties carry
+//! the per-app `spring.cloud.deployer.kubernetes.*` settings, parsed here.
+//!
 //! Properties follow SCDF's deployer property table (keys, formats, defaults and the way
 //! per-app values override, merge with or add to server values). Where SCDF silently ignores
 //! a bad or unknown property, we return an [`Error`](crate::Error) naming it.
@@ -12,7 +16,7 @@
 //! ```
 //! use std::collections::BTreeMap;
 //! use dataflow_core::app::AppType;
-//! use dataflow_core::deployment::{APP_NAME, AppDeploymentRequest, GROUP};
+//! use dataflow_core::deployment::AppDeploymentRequest;
 //! use dataflow_deployer::kubernetes::{KubernetesPlatform, NoSecrets, render_app};
 //!
 //! let request = AppDeploymentRequest {
@@ -23,11 +27,15 @@
 //!     definition_name: "log-v1".to_owned(),
 //!     resource: "docker:springcloudstream/log-sink-kafka:5.0.0".to_owned(),
 //!     version: "5.0.0".to_owned(),
+//!     group: Some("ticktock".to_owned()),
+//!     app_name: Some("log".to_owned()),
+//!     instances: 2,
+//!     indexed: false,
 //!     app_properties: BTreeMap::new(),
-//!     deployment_properties: BTreeMap::from([
-//!         (GROUP.to_owned(), "ticktock".to_owned()),
-//!         (APP_NAME.to_owned(), "log".to_owned()),
-//!     ]),
+//!     deployment_properties: BTreeMap::from([(
+//!         "spring.cloud.deployer.kubernetes.limits.cpu".to_owned(),
+//!         "500m".to_owned(),
+//!     )]),
 //!     command_line_args: Vec::new(),
 //! };
 //! let platform = KubernetesPlatform::from_properties(&BTreeMap::from([
@@ -36,7 +44,8 @@
 //! ]))?;
 //! let objects = render_app(&request, &platform, &NoSecrets)?;
 //! assert_eq!(objects.workload.name(), "ticktock-log-v1");
-//! assert!(objects.to_yaml()?.contains("namespace: streams"));
+//! let yaml = objects.to_yaml()?;
+//! assert!(yaml.contains("namespace: streams") && yaml.contains("replicas: 2"));
 //! # Ok::<(), dataflow_deployer::Error>(())
 //! ```
 //!
@@ -115,7 +124,7 @@ pub struct AppObjects {
 pub enum Workload {
     /// Apps without an instance index.
     Deployment(Deployment),
-    /// Indexed apps (`spring.cloud.deployer.indexed=true`): each pod knows its index.
+    /// Indexed apps ([`AppDeploymentRequest::indexed`]): each pod knows its index.
     StatefulSet(StatefulSet),
 }
 

@@ -58,7 +58,7 @@ pub(crate) fn workload(
         labels: Some(labels.workload.clone()),
         ..ObjectMeta::default()
     };
-    if !context.indexed {
+    if !context.request.indexed {
         let spec = pod_spec(context, main, PodExtras::default())?;
         return Ok(Workload::Deployment(Deployment {
             metadata: object_metadata,
