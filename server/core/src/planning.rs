@@ -543,39 +543,5 @@ fn bad_segment(segment: &str) -> Error {
     )
 }
 
-/// SCDF's checks before a stream goes to Kubernetes: the stream name must be a DNS label
-/// (`[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?`), and `<stream>-<app>-v` must leave room for a
-/// version suffix within Kubernetes' 63 characters (at most 58).
-pub fn check_kubernetes_names(stream: &str, apps: &[StreamApp]) -> Result<()> {
-    let bytes = stream.as_bytes();
-    let valid = bytes.first().is_some_and(u8::is_ascii_alphabetic)
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-');
-    if !valid {
-        return Err(Error::new(
-            Code::InvalidStreamDefinition,
-            format!(
-                "Stream name {stream} is invalid. Stream name must consist of alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123')"
-            ),
-        ));
-    }
-    for app in apps {
-        let prefix = format!("{stream}-{}-v", app.name);
-        if prefix.chars().count() > 58 {
-            return Err(Error::new(
-                Code::InvalidStreamDefinition,
-                format!(
-                    "The runtime application name for the app {} in the stream {stream} should not exceed 58 characters in length; '{prefix}' has {}.",
-                    app.name,
-                    prefix.chars().count()
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests;

@@ -411,27 +411,6 @@ fn comma_strings_keep_commas_that_belong_to_values() {
     assert!(error.message().contains("'count'"), "{}", error.message());
 }
 
-#[test]
-fn kubernetes_names_follow_scdf_rules() {
-    let apps = stream_apps("S", &parse_stream("time | log").expect("valid"));
-    check_kubernetes_names("my-stream", &apps).expect("valid");
-    for bad in ["my_stream", "-s", "s-", "1s"] {
-        let error = check_kubernetes_names(bad, &apps).expect_err(bad);
-        assert!(
-            error
-                .message()
-                .starts_with(&format!("Stream name {bad} is invalid."))
-        );
-    }
-    let long = "s".repeat(52); // "<52>-time-v" has 59 characters
-    let error = check_kubernetes_names(&long, &apps).expect_err("too long");
-    assert!(
-        error.message().contains("58 characters"),
-        "{}",
-        error.message()
-    );
-}
-
 fn value() -> impl Strategy<Value = String> {
     // Values with commas, equals signs and spaces: what comma strings must not split wrongly.
     "[a-z0-9 =,*']{1,12}".prop_filter("no leading or trailing blanks", |v| {

@@ -79,6 +79,7 @@ use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::Service;
 
 pub use mask::mask_objects;
+pub use names::check_stream_names;
 pub use platform::KubernetesPlatform;
 
 use crate::Result;
