@@ -5,13 +5,15 @@
 //! planning; only the `spring.cloud.deployer.kubernetes.*` deployment properties are parsed
 //! here.
 
+use std::any::Any;
+
 use dataflow_core::deployment::{APP_NAME, AppDeploymentRequest, COUNT, GROUP, INDEXED};
 
 use super::SecretSource;
 use super::formats;
 use super::keys::{self, Level};
 use super::names;
-use super::properties::{Prop, Settings};
+use super::settings::{Entry, ListProperty, Prop, Property, Settings};
 use crate::{Error, Result};
 
 /// The app being rendered, with its settings resolved against the server's.
@@ -128,14 +130,16 @@ impl<'a> Context<'a> {
         )
     }
 
-    /// The per-app value of a setting, else the server's.
-    pub(crate) fn pick<T>(
-        &self,
-        field: impl Fn(&Settings) -> &Option<Prop<T>>,
-    ) -> Option<&Prop<T>> {
-        field(&self.app)
-            .as_ref()
-            .or_else(|| field(self.server).as_ref())
+    /// The value of a property: the per-app value, else the server's.
+    pub(crate) fn get<T: Any>(&self, property: &Property<T>) -> Option<&Prop<T>> {
+        self.app.get(property).or_else(|| self.server.get(property))
+    }
+
+    /// The entries of a list property, the app's and the server's combined as it declares.
+    pub(crate) fn entries<I: Any>(&self, property: &ListProperty<I>) -> Vec<Entry<'_, I>> {
+        property
+            .merge
+            .combine(self.app.list(property), self.server.list(property))
     }
 
     /// The group (stream) name, if set.

@@ -14,7 +14,10 @@ use super::context::Context;
 use super::formats;
 use super::keys::InitField;
 use super::names;
-use super::properties::{IndexedInit, InitFields, Prop, Settings};
+use super::properties::{
+    ADDITIONAL_CONTAINERS, INIT_CONTAINER, INIT_CONTAINERS, IndexedInit, InitFields,
+};
+use super::settings::{Prop, Settings};
 use super::structured::parse_yaml;
 use crate::{Error, Result};
 
@@ -237,10 +240,8 @@ pub(crate) fn check_container_name(key: &str, name: &str) -> Result<()> {
 
 /// The single `initContainer` of one level: the YAML object, else the flattened keys.
 fn single(settings: &Settings) -> Result<Option<Prop<InitContainerSpec>>> {
-    match (
-        &settings.init_container,
-        settings.init_container_fields.values().next(),
-    ) {
+    let fields = &settings.families.init_container_fields;
+    match (settings.get(&INIT_CONTAINER), fields.values().next()) {
         (Some(yaml), Some(field)) => Err(Error::ConflictingProperties {
             first: yaml.key.clone(),
             second: field.key.clone(),
@@ -248,11 +249,9 @@ fn single(settings: &Settings) -> Result<Option<Prop<InitContainerSpec>>> {
                 .to_owned(),
         }),
         (Some(yaml), None) => Ok(Some(yaml.clone())),
-        (None, Some(_)) => InitContainerSpec::from_fields(
-            &settings.init_container_fields,
-            &Context::app_key("initContainer"),
-        )
-        .map(Some),
+        (None, Some(_)) => {
+            InitContainerSpec::from_fields(fields, &Context::app_key(INIT_CONTAINER.key)).map(Some)
+        }
         (None, None) => Ok(None),
     }
 }
@@ -277,8 +276,9 @@ fn indexed_entry(index: usize, entry: &IndexedInit) -> Result<Prop<InitContainer
 /// The per-app `initContainers` list: the YAML list, else the indexed entries (which must
 /// start at 0 and have no gaps).
 fn app_list(settings: &Settings) -> Result<Vec<Prop<InitContainerSpec>>> {
-    if let Some(list) = &settings.init_containers {
-        if let Some(entry) = settings.indexed_init_containers.values().next() {
+    let indexed = &settings.families.indexed_init_containers;
+    if let Some(list) = settings.get(&INIT_CONTAINERS) {
+        if let Some(entry) = indexed.values().next() {
             let second = entry
                 .yaml
                 .as_ref()
@@ -302,7 +302,7 @@ fn app_list(settings: &Settings) -> Result<Vec<Prop<InitContainerSpec>>> {
             .collect());
     }
     let mut specs = Vec::new();
-    for (position, (index, entry)) in settings.indexed_init_containers.iter().enumerate() {
+    for (position, (index, entry)) in indexed.iter().enumerate() {
         if *index != position {
             return Err(Error::MissingProperty {
                 key: Context::app_key(&format!("initContainers[{position}]")),
@@ -331,12 +331,16 @@ pub(crate) fn init_containers(
         specs.push(spec);
     }
     let app_list = app_list(&context.app)?;
-    let server_list = context.server.init_containers.iter().flat_map(|list| {
-        list.value.iter().map(|spec| Prop {
-            key: list.key.clone(),
-            value: spec.clone(),
-        })
-    });
+    let server_list = context
+        .server
+        .get(&INIT_CONTAINERS)
+        .into_iter()
+        .flat_map(|list| {
+            list.value.iter().map(|spec| Prop {
+                key: list.key.clone(),
+                value: spec.clone(),
+            })
+        });
     let skip = app_list.len();
     specs.extend(app_list);
     specs.extend(server_list.skip(skip));
@@ -357,37 +361,24 @@ pub(crate) fn additional_containers(
     security_context: Option<&SecurityContext>,
 ) -> Result<Vec<(Container, String)>> {
     let mut containers: Vec<(Container, String)> = Vec::new();
-    for list in [
-        &context.app.additional_containers,
-        &context.server.additional_containers,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        for container in &list.value {
-            if containers
-                .iter()
-                .any(|(taken, _)| taken.name == container.name)
-            {
-                continue;
-            }
-            check_container_name(&list.key, &container.name)?;
-            if container
-                .image
-                .as_deref()
-                .is_none_or(|image| image.trim().is_empty())
-            {
-                return Err(Error::invalid(
-                    &list.key,
-                    format!("the container `{}` has no `image`", container.name),
-                ));
-            }
-            let mut container = container.clone();
-            if container.security_context.is_none() {
-                container.security_context = security_context.cloned();
-            }
-            containers.push((container, list.key.clone()));
+    for entry in context.entries(&ADDITIONAL_CONTAINERS) {
+        let container = entry.value;
+        check_container_name(entry.key, &container.name)?;
+        if container
+            .image
+            .as_deref()
+            .is_none_or(|image| image.trim().is_empty())
+        {
+            return Err(Error::invalid(
+                entry.key,
+                format!("the container `{}` has no `image`", container.name),
+            ));
         }
+        let mut container = container.clone();
+        if container.security_context.is_none() {
+            container.security_context = security_context.cloned();
+        }
+        containers.push((container, entry.key.to_owned()));
     }
     Ok(containers)
 }

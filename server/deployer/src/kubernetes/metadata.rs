@@ -11,7 +11,9 @@ use dataflow_core::deployment::{APP_NAME, GROUP};
 
 use super::context::Context;
 use super::names;
-use crate::{Error, Result};
+use super::properties::DEPLOYMENT_LABELS;
+use super::settings::Property;
+use crate::Result;
 
 pub(crate) const APP_ID: &str = "spring-app-id";
 pub(crate) const DEPLOYMENT_ID: &str = "spring-deployment-id";
@@ -27,7 +29,7 @@ pub(crate) const COMPONENT: &str = "app.kubernetes.io/component";
 pub(crate) const NAME: &str = "app.kubernetes.io/name";
 
 /// Labels the deployer sets itself; `deploymentLabels` may not override them, since that would
-/// break selectors or our ownership marker.
+/// break selectors or our ownership marker (see [`is_reserved`]).
 const RESERVED: [&str; 9] = [
     APP_ID,
     DEPLOYMENT_ID,
@@ -41,6 +43,11 @@ const RESERVED: [&str; 9] = [
 ];
 
 pub(crate) type Map = BTreeMap<String, String>;
+
+/// Whether the deployer sets the label itself.
+pub(crate) fn is_reserved(label: &str) -> bool {
+    RESERVED.contains(&label)
+}
 
 /// Every label set of one app.
 #[derive(Debug, Clone)]
@@ -91,26 +98,10 @@ impl Labels {
 
         // deploymentLabels: the server's and the app's are both applied; the app's value wins
         // for a key set at both levels.
-        let mut deployment_labels = Map::new();
-        for labels in [
-            &context.server.deployment_labels,
-            &context.app.deployment_labels,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if let Some(reserved) = labels
-                .value
-                .keys()
-                .find(|key| RESERVED.contains(&key.as_str()))
-            {
-                return Err(Error::invalid(
-                    &labels.key,
-                    format!("the label `{reserved}` is set by the deployer and cannot be changed"),
-                ));
-            }
-            deployment_labels.extend(labels.value.clone());
-        }
+        let deployment_labels = context
+            .entries(&DEPLOYMENT_LABELS)
+            .into_iter()
+            .map(|entry| entry.value.clone());
         let mut workload = base.clone();
         workload.extend(deployment_labels);
 
@@ -158,13 +149,10 @@ fn ours(context: &Context<'_>) -> Result<Map> {
     Ok(labels)
 }
 
-/// The annotations of a setting: the per-app value replaces the server's entirely.
-pub(crate) fn annotations(
-    context: &Context<'_>,
-    field: impl Fn(&super::properties::Settings) -> &Option<super::properties::Prop<Map>>,
-) -> Option<Map> {
+/// The annotations of a property: the per-app value replaces the server's entirely.
+pub(crate) fn annotations(context: &Context<'_>, property: &Property<Map>) -> Option<Map> {
     context
-        .pick(field)
+        .get(property)
         .map(|prop| prop.value.clone())
         .filter(|map| !map.is_empty())
 }

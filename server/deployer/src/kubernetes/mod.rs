@@ -49,8 +49,9 @@
 //! # Ok::<(), dataflow_deployer::Error>(())
 //! ```
 //!
-//! Module map: `keys` (property names), `formats` and `structured` (value parsing),
-//! `properties` (typed settings), `platform` (server settings), `context` (one app's inputs
+//! Module map: `settings` (how a property is declared, and the parsed values), `properties`
+//! (the declarations), `keys` (the catalogue of keys, relaxed names), `formats` and
+//! `structured` (value parsing), `platform` (server settings), `context` (one app's inputs
 //! and names), `names` (naming rules), `metadata` (labels), `container`, `probes`,
 //! `resources`, `init`, `pod`, `service`, `workload` (the objects) and `yaml` (output).
 
@@ -68,6 +69,7 @@ mod probes;
 mod properties;
 mod resources;
 mod service;
+mod settings;
 mod structured;
 mod workload;
 mod yaml;

@@ -1,9 +1,14 @@
-//! Typed platform settings, parsed from `key → text` properties.
+//! The Kubernetes platform's properties, each declared once (see `settings.rs` for what a
+//! declaration holds), with the types and checks of their values.
 //!
-//! The same [`Settings`] type holds the server's settings and one app's per-app settings; the
-//! rendering modules combine the two as each property requires (replace, merge or
-//! concatenate, see the reference's section 1). Every value is parsed and checked here, once,
-//! and remembers the key it came from (as written) so later errors can name it.
+//! A declaration's `parse` checks everything that can be checked on the value alone, so a bad
+//! server setting fails when the platform is built; what depends on other properties or on the
+//! app (a mount naming a volume, container names) is checked while rendering.
+//!
+//! Not declared yet, still parsed by [`Settings::set`] into the typed fields of [`Families`]:
+//! the resource limits and requests, the probe settings and the init container fields
+//! (`initContainer.<field>`, `initContainers[<i>]`, `initContainers[<i>].<field>`), whose keys
+//! are generated.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,18 +21,18 @@ use k8s_openapi::api::core::v1::{
 use super::formats::{self, PairStyle};
 use super::init::InitContainerSpec;
 use super::keys::{
-    self, Check, InitField, Key, Level, ProbeKey, ProbeKind, ProbeSetting, ResourceKey,
+    self, InitField, Key, Known, Level, Levels, ProbeKey, ProbeKind, ProbeSetting, ResourceKey,
 };
+use super::metadata;
 use super::names;
+use super::settings::{Declared, ListProperty, Merge, Prop, Property, Settings, put};
 use super::structured::parse_yaml;
 use crate::{Error, Result};
 
-/// A value with the key it was read from, as the user wrote it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Prop<T> {
-    pub(crate) key: String,
-    pub(crate) value: T,
-}
+use Levels::{AppOnly, Both, ServerOnly};
+
+/// Labels, annotations, node selectors.
+pub(crate) type Map = BTreeMap<String, String>;
 
 /// A value that must not appear in `Debug` output or error messages.
 #[derive(Clone, PartialEq, Eq)]
@@ -101,96 +106,614 @@ pub(crate) enum ProbeValue {
     Command(Vec<String>),
 }
 
-/// The flattened fields of one init container (`initContainer.image`, ...).
-pub(crate) type InitFields = BTreeMap<InitField, Prop<String>>;
+/// Every declaration, for the catalogue.
+pub(crate) static ALL: &[&dyn Declared] = &[
+    &NAMESPACE,
+    &IMAGE_PULL_POLICY,
+    &IMAGE_PULL_SECRET,
+    &IMAGE_PULL_SECRETS,
+    &ENTRY_POINT_STYLE,
+    &ENVIRONMENT_VARIABLES,
+    &PROBE_TYPE,
+    &PROBE_CREDENTIALS_SECRET,
+    &BOOT_MAJOR_VERSION,
+    &CREATE_LOAD_BALANCER,
+    &CREATE_NODE_PORT,
+    &SERVICE_PORTS,
+    &CONTAINER_PORTS,
+    &CONTAINER_COMMAND,
+    &SERVICE_ANNOTATIONS,
+    &POD_ANNOTATIONS,
+    &DEPLOYMENT_LABELS,
+    &NODE_SELECTOR,
+    &TOLERATIONS,
+    &NODE_AFFINITY,
+    &POD_AFFINITY,
+    &POD_ANTI_AFFINITY,
+    &VOLUMES,
+    &VOLUME_MOUNTS,
+    &HOST_NETWORK,
+    &DEPLOYMENT_SERVICE_ACCOUNT_NAME,
+    &RESTART_POLICY,
+    &TERMINATION_GRACE_PERIOD_SECONDS,
+    &SHARE_PROCESS_NAMESPACE,
+    &PRIORITY_CLASS_NAME,
+    &POD_SECURITY_CONTEXT,
+    &CONTAINER_SECURITY_CONTEXT,
+    &SECRET_REFS,
+    &CONFIG_MAP_REFS,
+    &SECRET_KEY_REFS,
+    &CONFIG_MAP_KEY_REFS,
+    &INIT_CONTAINER,
+    &INIT_CONTAINERS,
+    &ADDITIONAL_CONTAINERS,
+    &LIFECYCLE_POST_START,
+    &LIFECYCLE_PRE_STOP,
+    &CLAIM_TEMPLATE_NAME,
+    &CLAIM_TEMPLATE_STORAGE,
+    &CLAIM_TEMPLATE_STORAGE_CLASS_NAME,
+    &STATEFUL_SET_INIT_CONTAINER_IMAGE_NAME,
+    &APP_ADMIN_USER,
+    &APP_ADMIN_PASSWORD,
+    &JOB_ANNOTATIONS,
+    &TASK_SERVICE_ACCOUNT_NAME,
+    &BACKOFF_LIMIT,
+    &TTL_SECONDS_AFTER_FINISHED,
+    &CRON_CONCURRENCY_POLICY,
+    &CRON_TTL_SECONDS_AFTER_FINISHED,
+    &CRON_BACKOFF_LIMIT,
+    &CRON_EXPRESSION,
+    &MAX_TERMINATED_ERROR_RESTARTS,
+    &MAX_CRASH_LOOP_BACK_OFF_RESTARTS,
+    &MINUTES_TO_WAIT_FOR_LOAD_BALANCER,
+    &CREATE_JOB,
+    &MAXIMUM_CONCURRENT_TASKS,
+];
 
-/// One `initContainers[i]` entry: a YAML object or flattened fields.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct IndexedInit {
-    pub(crate) yaml: Option<Prop<InitContainerSpec>>,
-    pub(crate) fields: InitFields,
-}
+// ---------------------------------------------------------------- Image and entry point
 
-/// Settings of one level (server or app). `None` means "not set at this level".
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Settings {
-    pub(crate) namespace: Option<Prop<String>>,
-    pub(crate) image_pull_policy: Option<Prop<String>>,
-    pub(crate) image_pull_secret: Option<Prop<String>>,
-    pub(crate) image_pull_secrets: Option<Prop<Vec<String>>>,
-    pub(crate) entry_point_style: Option<Prop<EntryPointStyle>>,
-    pub(crate) environment_variables: Option<Prop<Vec<(String, Secret)>>>,
-    pub(crate) resources: BTreeMap<ResourceKey, Prop<String>>,
-    pub(crate) probes: BTreeMap<ProbeKey, Prop<ProbeValue>>,
-    pub(crate) probe_type: Option<Prop<ProbeKind>>,
-    pub(crate) probe_credentials_secret: Option<Prop<String>>,
-    pub(crate) boot_major_version: Option<Prop<i64>>,
-    pub(crate) create_load_balancer: Option<Prop<bool>>,
-    pub(crate) create_node_port: Option<Prop<NodePort>>,
-    pub(crate) service_ports: Option<Prop<Vec<i32>>>,
-    pub(crate) container_ports: Option<Prop<Vec<i32>>>,
-    pub(crate) container_command: Option<Prop<Vec<String>>>,
-    pub(crate) service_annotations: Option<Prop<BTreeMap<String, String>>>,
-    pub(crate) pod_annotations: Option<Prop<BTreeMap<String, String>>>,
-    pub(crate) deployment_labels: Option<Prop<BTreeMap<String, String>>>,
-    pub(crate) node_selector: Option<Prop<BTreeMap<String, String>>>,
-    pub(crate) tolerations: Option<Prop<Vec<Toleration>>>,
-    pub(crate) node_affinity: Option<Prop<NodeAffinity>>,
-    pub(crate) pod_affinity: Option<Prop<PodAffinity>>,
-    pub(crate) pod_anti_affinity: Option<Prop<PodAntiAffinity>>,
-    pub(crate) volumes: Option<Prop<Vec<Volume>>>,
-    pub(crate) volume_mounts: Option<Prop<Vec<VolumeMount>>>,
-    pub(crate) host_network: Option<Prop<bool>>,
-    pub(crate) deployment_service_account_name: Option<Prop<String>>,
-    pub(crate) restart_policy: Option<Prop<String>>,
-    pub(crate) termination_grace_period_seconds: Option<Prop<i64>>,
-    pub(crate) share_process_namespace: Option<Prop<bool>>,
-    pub(crate) priority_class_name: Option<Prop<String>>,
-    pub(crate) pod_security_context: Option<Prop<PodSecurityContext>>,
-    pub(crate) container_security_context: Option<Prop<SecurityContext>>,
-    pub(crate) secret_refs: Option<Prop<Vec<String>>>,
-    pub(crate) config_map_refs: Option<Prop<Vec<String>>>,
-    pub(crate) secret_key_refs: Option<Prop<Vec<KeyRef>>>,
-    pub(crate) config_map_key_refs: Option<Prop<Vec<KeyRef>>>,
-    pub(crate) init_container: Option<Prop<InitContainerSpec>>,
-    pub(crate) init_container_fields: InitFields,
-    pub(crate) init_containers: Option<Prop<Vec<InitContainerSpec>>>,
-    pub(crate) indexed_init_containers: BTreeMap<usize, IndexedInit>,
-    pub(crate) additional_containers: Option<Prop<Vec<Container>>>,
-    pub(crate) lifecycle_post_start: Option<Prop<Vec<String>>>,
-    pub(crate) lifecycle_pre_stop: Option<Prop<Vec<String>>>,
-    pub(crate) claim_template_name: Option<Prop<String>>,
-    pub(crate) claim_template_storage: Option<Prop<String>>,
-    pub(crate) claim_template_storage_class_name: Option<Prop<String>>,
-    pub(crate) stateful_set_init_container_image_name: Option<Prop<String>>,
-    pub(crate) app_admin_user: Option<Prop<String>>,
-    pub(crate) app_admin_password: Option<Prop<Secret>>,
-}
+/// The namespace of every object (server only).
+pub(crate) static NAMESPACE: Property<String> = Property {
+    key: "namespace",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: |key, value| {
+        name(
+            key,
+            value,
+            names::is_dns1123_label,
+            names::DNS1123_LABEL,
+            "namespace",
+        )
+    },
+};
 
-/// Stores `value` in an empty slot, or reports the property as given twice.
-pub(crate) fn put<T>(slot: &mut Option<Prop<T>>, key: &str, value: T) -> Result<()> {
-    if let Some(existing) = slot {
-        return Err(Error::DuplicateProperty {
-            first: existing.key.clone(),
-            second: key.to_owned(),
-        });
-    }
-    *slot = Some(Prop {
-        key: key.to_owned(),
-        value,
-    });
-    Ok(())
-}
+/// `Always`, `IfNotPresent` (the default) or `Never`, relaxed (`if-not-present`).
+pub(crate) static IMAGE_PULL_POLICY: Property<String> = Property {
+    key: "imagePullPolicy",
+    levels: Both,
+    aliases: &[],
+    parse: image_pull_policy,
+};
 
-/// [`put`] for map-held settings.
-fn put_in<K: Ord, T>(map: &mut BTreeMap<K, Prop<T>>, slot: K, key: &str, value: T) -> Result<()> {
-    let mut existing = map.remove(&slot);
-    put(&mut existing, key, value)?;
-    if let Some(prop) = existing {
-        map.insert(slot, prop);
-    }
-    Ok(())
-}
+/// One image pull Secret, rendered before `imagePullSecrets`.
+pub(crate) static IMAGE_PULL_SECRET: Property<String> = Property {
+    key: "imagePullSecret",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| subdomain(key, value, "Secret name"),
+};
+
+/// Image pull Secrets: a YAML list or comma-separated names.
+pub(crate) static IMAGE_PULL_SECRETS: ListProperty<String> = ListProperty {
+    key: "imagePullSecrets",
+    levels: Both,
+    parse: |key, value| subdomains(key, value, "Secret name"),
+    merge: Merge::Replace,
+};
+
+/// How the app's properties reach the app.
+pub(crate) static ENTRY_POINT_STYLE: Property<EntryPointStyle> = Property {
+    key: "entryPointStyle",
+    levels: Both,
+    aliases: &[],
+    parse: entry_point_style,
+};
+
+/// `K=V,K2='a,b'`: the app's variables override the server's of the same name, in place
+/// (`$(VAR)` references only see variables defined earlier).
+pub(crate) static ENVIRONMENT_VARIABLES: ListProperty<(String, Secret)> = ListProperty {
+    key: "environmentVariables",
+    levels: Both,
+    parse: |key, value| {
+        let vars = formats::parse_env(key, value)?;
+        Ok(vars
+            .into_iter()
+            .map(|(name, text)| (name, Secret(text)))
+            .collect())
+    },
+    merge: Merge::LaterReplacesInPlace(|a, b| a.0 == b.0),
+};
+
+// ---------------------------------------------------------------- Probes
+
+/// HTTP (the default), TCP or COMMAND, for all three probes.
+pub(crate) static PROBE_TYPE: Property<ProbeKind> = Property {
+    key: "probeType",
+    levels: Both,
+    aliases: &[],
+    parse: probe_type,
+};
+
+/// A Secret whose `credentials` are the HTTP probes' Basic credentials.
+pub(crate) static PROBE_CREDENTIALS_SECRET: Property<String> = Property {
+    key: "probeCredentialsSecret",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| subdomain(key, value, "Secret name"),
+};
+
+/// `1` switches the default probe paths to Spring Boot 1's.
+pub(crate) static BOOT_MAJOR_VERSION: Property<i64> = Property {
+    key: "bootMajorVersion",
+    levels: AppOnly,
+    aliases: &[],
+    parse: |key, value| formats::parse_int(key, value, 1, 99),
+};
+
+// ---------------------------------------------------------------- Service and ports
+
+/// A LoadBalancer Service.
+pub(crate) static CREATE_LOAD_BALANCER: Property<bool> = Property {
+    key: "createLoadBalancer",
+    levels: Both,
+    aliases: &[],
+    parse: formats::parse_bool,
+};
+
+/// A NodePort Service: `true` or the node port.
+pub(crate) static CREATE_NODE_PORT: Property<NodePort> = Property {
+    key: "createNodePort",
+    levels: AppOnly,
+    aliases: &[],
+    parse: node_port,
+};
+
+/// Extra Service ports, `5000,9000`.
+pub(crate) static SERVICE_PORTS: Property<Vec<i32>> = Property {
+    key: "servicePorts",
+    levels: AppOnly,
+    aliases: &[],
+    parse: formats::parse_ports,
+};
+
+/// Extra container ports.
+pub(crate) static CONTAINER_PORTS: Property<Vec<i32>> = Property {
+    key: "containerPorts",
+    levels: AppOnly,
+    aliases: &[],
+    parse: formats::parse_ports,
+};
+
+/// The container's command, split like a shell.
+pub(crate) static CONTAINER_COMMAND: Property<Vec<String>> = Property {
+    key: "containerCommand",
+    levels: AppOnly,
+    aliases: &[],
+    parse: formats::parse_command,
+};
+
+// ---------------------------------------------------------------- Metadata
+
+/// `k:v,k2:v2`; the app's replace the server's.
+pub(crate) static SERVICE_ANNOTATIONS: Property<Map> = Property {
+    key: "serviceAnnotations",
+    levels: Both,
+    aliases: &[],
+    parse: annotations,
+};
+
+/// `k:v,k2:v2`; the app's replace the server's.
+pub(crate) static POD_ANNOTATIONS: Property<Map> = Property {
+    key: "podAnnotations",
+    levels: Both,
+    aliases: &[],
+    parse: annotations,
+};
+
+/// `k:v,k2:v2`: the server's and the app's both apply, the app's value winning for a label
+/// set at both levels. The deployer's own labels cannot be set.
+pub(crate) static DEPLOYMENT_LABELS: ListProperty<(String, String)> = ListProperty {
+    key: "deploymentLabels",
+    levels: Both,
+    parse: |key, value| {
+        let labels = labels(key, value)?;
+        if let Some(reserved) = labels.keys().find(|label| metadata::is_reserved(label)) {
+            return Err(Error::invalid(
+                key,
+                format!("the label `{reserved}` is set by the deployer and cannot be changed"),
+            ));
+        }
+        Ok(labels.into_iter().collect())
+    },
+    merge: Merge::LaterReplacesInPlace(|a, b| a.0 == b.0),
+};
+
+// ---------------------------------------------------------------- Scheduling
+
+/// `k:v,k2:v2`.
+pub(crate) static NODE_SELECTOR: Property<Map> = Property {
+    key: "nodeSelector",
+    levels: Both,
+    aliases: &[],
+    parse: labels,
+};
+
+/// The app's tolerations, then the server's for keys the app does not tolerate.
+pub(crate) static TOLERATIONS: ListProperty<Toleration> = ListProperty {
+    key: "tolerations",
+    levels: Both,
+    parse: |key, value| parse_yaml(key, value, "a list of tolerations"),
+    merge: Merge::ServerFillsIn(|a, b| a.key == b.key),
+};
+
+/// Spelled `nodeAffinity` at server level.
+pub(crate) static NODE_AFFINITY: Property<NodeAffinity> = Property {
+    key: "affinity.nodeAffinity",
+    levels: AppOnly,
+    aliases: &[("nodeAffinity", ServerOnly)],
+    parse: |key, value| parse_yaml(key, value, "a node affinity"),
+};
+
+/// Spelled `podAffinity` at server level.
+pub(crate) static POD_AFFINITY: Property<PodAffinity> = Property {
+    key: "affinity.podAffinity",
+    levels: AppOnly,
+    aliases: &[("podAffinity", ServerOnly)],
+    parse: |key, value| parse_yaml(key, value, "a pod affinity"),
+};
+
+/// Spelled `podAntiAffinity` at server level.
+pub(crate) static POD_ANTI_AFFINITY: Property<PodAntiAffinity> = Property {
+    key: "affinity.podAntiAffinity",
+    levels: AppOnly,
+    aliases: &[("podAntiAffinity", ServerOnly)],
+    parse: |key, value| parse_yaml(key, value, "a pod anti-affinity"),
+};
+
+// ---------------------------------------------------------------- Pod
+
+/// Volumes, merged by name (the app's first); only mounted ones are rendered.
+pub(crate) static VOLUMES: ListProperty<Volume> = ListProperty {
+    key: "volumes",
+    levels: Both,
+    parse: |key, value| parse_yaml(key, value, "a list of volumes"),
+    merge: Merge::FirstOfEach(|a, b| a.name == b.name),
+};
+
+/// The main container's volume mounts, merged by name (the app's first).
+pub(crate) static VOLUME_MOUNTS: ListProperty<VolumeMount> = ListProperty {
+    key: "volumeMounts",
+    levels: Both,
+    parse: |key, value| parse_yaml(key, value, "a list of volume mounts"),
+    merge: Merge::FirstOfEach(|a, b| a.name == b.name),
+};
+
+/// The pod's `hostNetwork`; container ports get host ports.
+pub(crate) static HOST_NETWORK: Property<bool> = Property {
+    key: "hostNetwork",
+    levels: Both,
+    aliases: &[],
+    parse: formats::parse_bool,
+};
+
+/// The pod's service account.
+pub(crate) static DEPLOYMENT_SERVICE_ACCOUNT_NAME: Property<String> = Property {
+    key: "deploymentServiceAccountName",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| subdomain(key, value, "service account name"),
+};
+
+/// `Always`, `OnFailure` or `Never` (stream apps allow only `Always`).
+pub(crate) static RESTART_POLICY: Property<String> = Property {
+    key: "restartPolicy",
+    levels: Both,
+    aliases: &[],
+    parse: restart_policy,
+};
+
+pub(crate) static TERMINATION_GRACE_PERIOD_SECONDS: Property<i64> = Property {
+    key: "terminationGracePeriodSeconds",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| formats::parse_int(key, value, 0, i64::MAX),
+};
+
+pub(crate) static SHARE_PROCESS_NAMESPACE: Property<bool> = Property {
+    key: "shareProcessNamespace",
+    levels: Both,
+    aliases: &[],
+    parse: formats::parse_bool,
+};
+
+pub(crate) static PRIORITY_CLASS_NAME: Property<String> = Property {
+    key: "priorityClassName",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| subdomain(key, value, "priority class name"),
+};
+
+pub(crate) static POD_SECURITY_CONTEXT: Property<PodSecurityContext> = Property {
+    key: "podSecurityContext",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| parse_yaml(key, value, "a pod security context"),
+};
+
+/// The main container's; init and additional containers without one inherit it.
+pub(crate) static CONTAINER_SECURITY_CONTEXT: Property<SecurityContext> = Property {
+    key: "containerSecurityContext",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| parse_yaml(key, value, "a container security context"),
+};
+
+// ---------------------------------------------------------------- Environment from objects
+
+/// Secrets whose keys all become variables (`envFrom`).
+pub(crate) static SECRET_REFS: ListProperty<String> = ListProperty {
+    key: "secretRefs",
+    levels: Both,
+    parse: |key, value| subdomains(key, value, "Secret name"),
+    merge: Merge::Replace,
+};
+
+/// ConfigMaps whose keys all become variables (`envFrom`).
+pub(crate) static CONFIG_MAP_REFS: ListProperty<String> = ListProperty {
+    key: "configMapRefs",
+    levels: Both,
+    parse: |key, value| subdomains(key, value, "ConfigMap name"),
+    merge: Merge::Replace,
+};
+
+/// Variables from one key of a Secret, merged by variable name (the app's first).
+pub(crate) static SECRET_KEY_REFS: ListProperty<KeyRef> = ListProperty {
+    key: "secretKeyRefs",
+    levels: Both,
+    parse: |key, value| {
+        key_refs(
+            key,
+            value,
+            "a list of {envVarName, secretName, dataKey}",
+            |r: SecretKeyRefYaml| KeyRef {
+                env_var_name: r.env_var_name,
+                name: r.secret_name,
+                data_key: r.data_key,
+            },
+        )
+    },
+    merge: Merge::FirstOfEach(|a, b| a.env_var_name == b.env_var_name),
+};
+
+/// Variables from one key of a ConfigMap, merged by variable name (the app's first).
+pub(crate) static CONFIG_MAP_KEY_REFS: ListProperty<KeyRef> = ListProperty {
+    key: "configMapKeyRefs",
+    levels: Both,
+    parse: |key, value| {
+        key_refs(
+            key,
+            value,
+            "a list of {envVarName, configMapName, dataKey}",
+            |r: ConfigMapKeyRefYaml| KeyRef {
+                env_var_name: r.env_var_name,
+                name: r.config_map_name,
+                data_key: r.data_key,
+            },
+        )
+    },
+    merge: Merge::FirstOfEach(|a, b| a.env_var_name == b.env_var_name),
+};
+
+// ---------------------------------------------------------------- Other containers
+
+/// One init container in SCDF's YAML shape. With its flattened form (`initContainer.<field>`),
+/// combined in `init.rs`: the app's replaces the server's.
+pub(crate) static INIT_CONTAINER: Property<InitContainerSpec> = Property {
+    key: "initContainer",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| parse_yaml(key, value, "an init container"),
+};
+
+/// Init containers in SCDF's YAML shape. With the indexed form (`initContainers[<i>]`),
+/// combined in `init.rs`: the app's entry `i` replaces the server's entry `i`.
+pub(crate) static INIT_CONTAINERS: Property<Vec<InitContainerSpec>> = Property {
+    key: "initContainers",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| parse_yaml(key, value, "a list of init containers"),
+};
+
+/// Kubernetes Containers beside the app's, merged by name (the app's first).
+pub(crate) static ADDITIONAL_CONTAINERS: ListProperty<Container> = ListProperty {
+    key: "additionalContainers",
+    levels: Both,
+    parse: |key, value| parse_yaml(key, value, "a list of containers"),
+    merge: Merge::FirstOfEach(|a, b| a.name == b.name),
+};
+
+/// A comma-separated command.
+pub(crate) static LIFECYCLE_POST_START: Property<Vec<String>> = Property {
+    key: "lifecycle.postStart.exec.command",
+    levels: Both,
+    aliases: &[],
+    parse: |_, value| Ok(formats::parse_comma_command(value)),
+};
+
+/// A comma-separated command.
+pub(crate) static LIFECYCLE_PRE_STOP: Property<Vec<String>> = Property {
+    key: "lifecycle.preStop.exec.command",
+    levels: Both,
+    aliases: &[],
+    parse: |_, value| Ok(formats::parse_comma_command(value)),
+};
+
+// ---------------------------------------------------------------- StatefulSet
+
+/// The volume claim template's name (default: the deployment id).
+pub(crate) static CLAIM_TEMPLATE_NAME: Property<String> = Property {
+    key: "statefulSet.volumeClaimTemplate.name",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| {
+        name(
+            key,
+            value,
+            names::is_dns1123_label,
+            names::DNS1123_LABEL,
+            "volume claim template name",
+        )
+    },
+};
+
+/// SCDF's MiB size (`10m`, `1g`) or a quantity (default `10Mi`).
+pub(crate) static CLAIM_TEMPLATE_STORAGE: Property<String> = Property {
+    key: "statefulSet.volumeClaimTemplate.storage",
+    levels: Both,
+    aliases: &[],
+    parse: formats::parse_storage_size,
+};
+
+pub(crate) static CLAIM_TEMPLATE_STORAGE_CLASS_NAME: Property<String> = Property {
+    key: "statefulSet.volumeClaimTemplate.storageClassName",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| subdomain(key, value, "storage class name"),
+};
+
+/// The image of the `index-provider` init container (default `busybox`).
+pub(crate) static STATEFUL_SET_INIT_CONTAINER_IMAGE_NAME: Property<String> = Property {
+    key: "statefulSetInitContainerImageName",
+    levels: Both,
+    aliases: &[],
+    parse: image,
+};
+
+// ---------------------------------------------------------------- App admin
+
+/// Passed to apps, with the password, as `spring.cloud.streamapp.security.admin-user`.
+pub(crate) static APP_ADMIN_USER: Property<String> = Property {
+    key: "appAdmin.user",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: |_, value| Ok(value.to_owned()),
+};
+
+pub(crate) static APP_ADMIN_PASSWORD: Property<Secret> = Property {
+    key: "appAdmin.password",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: |_, value| Ok(Secret(value.to_owned())),
+};
+
+// ---------------------------------------------------------------- Tasks, schedules, status
+//
+// Known and checked (so a shared `deployer.*` setting does not fail a stream), not rendered
+// for stream apps.
+
+pub(crate) static JOB_ANNOTATIONS: Property<Map> = Property {
+    key: "jobAnnotations",
+    levels: Both,
+    aliases: &[],
+    parse: annotations,
+};
+
+pub(crate) static TASK_SERVICE_ACCOUNT_NAME: Property<String> = Property {
+    key: "taskServiceAccountName",
+    levels: Both,
+    aliases: &[],
+    parse: |_, value| Ok(value.to_owned()),
+};
+
+pub(crate) static BACKOFF_LIMIT: Property<i32> = Property {
+    key: "backoffLimit",
+    levels: Both,
+    aliases: &[],
+    parse: count,
+};
+
+pub(crate) static TTL_SECONDS_AFTER_FINISHED: Property<i32> = Property {
+    key: "ttlSecondsAfterFinished",
+    levels: Both,
+    aliases: &[],
+    parse: count,
+};
+
+pub(crate) static CRON_CONCURRENCY_POLICY: Property<String> = Property {
+    key: "cron.concurrencyPolicy",
+    levels: Both,
+    aliases: &[],
+    parse: |key, value| one_of(key, value, &["Allow", "Forbid", "Replace"]),
+};
+
+pub(crate) static CRON_TTL_SECONDS_AFTER_FINISHED: Property<i32> = Property {
+    key: "cron.ttlSecondsAfterFinished",
+    levels: Both,
+    aliases: &[],
+    parse: count,
+};
+
+pub(crate) static CRON_BACKOFF_LIMIT: Property<i32> = Property {
+    key: "cron.backoffLimit",
+    levels: Both,
+    aliases: &[],
+    parse: count,
+};
+
+pub(crate) static CRON_EXPRESSION: Property<String> = Property {
+    key: "cron.expression",
+    levels: AppOnly,
+    aliases: &[],
+    parse: |_, value| Ok(value.to_owned()),
+};
+
+pub(crate) static MAX_TERMINATED_ERROR_RESTARTS: Property<i32> = Property {
+    key: "maxTerminatedErrorRestarts",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: count,
+};
+
+pub(crate) static MAX_CRASH_LOOP_BACK_OFF_RESTARTS: Property<i32> = Property {
+    key: "maxCrashLoopBackOffRestarts",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: count,
+};
+
+pub(crate) static MINUTES_TO_WAIT_FOR_LOAD_BALANCER: Property<i32> = Property {
+    key: "minutesToWaitForLoadBalancer",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: count,
+};
+
+pub(crate) static CREATE_JOB: Property<bool> = Property {
+    key: "createJob",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: formats::parse_bool,
+};
+
+pub(crate) static MAXIMUM_CONCURRENT_TASKS: Property<i32> = Property {
+    key: "maximumConcurrentTasks",
+    levels: ServerOnly,
+    aliases: &[],
+    parse: count,
+};
+
+// ---------------------------------------------------------------- Value checks
 
 fn name(
     key: &str,
@@ -221,13 +744,13 @@ fn subdomains(key: &str, value: &str, what: &'static str) -> Result<Vec<String>>
         .collect()
 }
 
-fn annotations(key: &str, value: &str) -> Result<BTreeMap<String, String>> {
+fn annotations(key: &str, value: &str) -> Result<Map> {
     let pairs = formats::parse_pairs(key, value, PairStyle::Annotations)?;
     names::check_annotation_keys(pairs.keys(), &format!("`{key}`"))?;
     Ok(pairs)
 }
 
-fn labels(key: &str, value: &str) -> Result<BTreeMap<String, String>> {
+fn labels(key: &str, value: &str) -> Result<Map> {
     let pairs = formats::parse_pairs(key, value, PairStyle::Labels)?;
     names::check_labels(&pairs, &format!("`{key}`"))?;
     Ok(pairs)
@@ -378,18 +901,66 @@ fn key_refs<T: serde::de::DeserializeOwned>(
     Ok(refs)
 }
 
-fn check_not_for_apps(key: &str, value: &str, check: Check) -> Result<()> {
-    match check {
-        Check::Count => formats::parse_int(key, value, 0, i64::from(i32::MAX)).map(drop),
-        Check::Bool => formats::parse_bool(key, value).map(drop),
-        Check::Pairs => annotations(key, value).map(drop),
-        Check::Text => Ok(()),
-        Check::OneOf(allowed) if allowed.contains(&value.trim()) => Ok(()),
-        Check::OneOf(allowed) => Err(Error::invalid(
+/// A non-negative `i32`.
+fn count(key: &str, value: &str) -> Result<i32> {
+    formats::parse_i32(key, value, 0)
+}
+
+/// One of `allowed`, exactly.
+fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<String> {
+    let trimmed = value.trim();
+    if allowed.contains(&trimmed) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(Error::invalid(
             key,
             format!("`{value}` is not one of {}", allowed.join(", ")),
-        )),
+        ))
     }
+}
+
+/// An image reference: non-empty, without whitespace.
+pub(crate) fn image(key: &str, value: &str) -> Result<String> {
+    let image = value.trim();
+    if image.is_empty() || image.contains(char::is_whitespace) {
+        return Err(Error::invalid(
+            key,
+            format!("`{value}` is not an image reference"),
+        ));
+    }
+    Ok(image.to_owned())
+}
+
+// ---------------------------------------------------------------- Families (old path)
+
+/// The flattened fields of one init container (`initContainer.image`, ...).
+pub(crate) type InitFields = BTreeMap<InitField, Prop<String>>;
+
+/// One `initContainers[i]` entry: a YAML object or flattened fields.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IndexedInit {
+    pub(crate) yaml: Option<Prop<InitContainerSpec>>,
+    pub(crate) fields: InitFields,
+}
+
+/// The property families not declared yet (see the module documentation), parsed by
+/// [`Settings::set`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Families {
+    pub(crate) resources: BTreeMap<ResourceKey, Prop<String>>,
+    pub(crate) probes: BTreeMap<ProbeKey, Prop<ProbeValue>>,
+    pub(crate) init_container_fields: InitFields,
+    pub(crate) indexed_init_containers: BTreeMap<usize, IndexedInit>,
+}
+
+/// [`put`] for map-held settings.
+fn put_in<K: Ord, T>(map: &mut BTreeMap<K, Prop<T>>, slot: K, key: &str, value: T) -> Result<()> {
+    let mut existing = map.remove(&slot);
+    put(&mut existing, key, value)?;
+    if let Some(prop) = existing {
+        map.insert(slot, prop);
+    }
+    Ok(())
 }
 
 impl Settings {
@@ -407,202 +978,33 @@ impl Settings {
         if value.trim().is_empty() {
             return Ok(());
         }
+        let key = match known {
+            Known::Store(store) => return store(self, written, value),
+            Known::Family(key) => key,
+        };
         let k = written;
-        match known.key {
-            Key::Namespace => put(
-                &mut self.namespace,
-                k,
-                name(
-                    k,
-                    value,
-                    names::is_dns1123_label,
-                    names::DNS1123_LABEL,
-                    "namespace",
-                )?,
-            ),
-            Key::ImagePullPolicy => {
-                put(&mut self.image_pull_policy, k, image_pull_policy(k, value)?)
-            }
-            Key::ImagePullSecret => put(
-                &mut self.image_pull_secret,
-                k,
-                subdomain(k, value, "Secret name")?,
-            ),
-            Key::ImagePullSecrets => put(
-                &mut self.image_pull_secrets,
-                k,
-                subdomains(k, value, "Secret name")?,
-            ),
-            Key::EntryPointStyle => {
-                put(&mut self.entry_point_style, k, entry_point_style(k, value)?)
-            }
-            Key::EnvironmentVariables => {
-                let vars = formats::parse_env(k, value)?;
-                let vars = vars
-                    .into_iter()
-                    .map(|(name, text)| (name, Secret(text)))
-                    .collect();
-                put(&mut self.environment_variables, k, vars)
-            }
+        let families = &mut self.families;
+        match key {
             Key::Resource(resource_key) => put_in(
-                &mut self.resources,
+                &mut families.resources,
                 resource_key,
                 k,
                 resource(k, value, resource_key)?,
             ),
             Key::Probe(probe_key) => put_in(
-                &mut self.probes,
+                &mut families.probes,
                 probe_key,
                 k,
                 probe_value(k, value, probe_key.setting)?,
             ),
-            Key::ProbeType => put(&mut self.probe_type, k, probe_type(k, value)?),
-            Key::ProbeCredentialsSecret => put(
-                &mut self.probe_credentials_secret,
+            Key::InitContainerField(field) => put_in(
+                &mut families.init_container_fields,
+                field,
                 k,
-                subdomain(k, value, "Secret name")?,
-            ),
-            Key::BootMajorVersion => put(
-                &mut self.boot_major_version,
-                k,
-                formats::parse_int(k, value, 1, 99)?,
-            ),
-            Key::CreateLoadBalancer => put(
-                &mut self.create_load_balancer,
-                k,
-                formats::parse_bool(k, value)?,
-            ),
-            Key::CreateNodePort => put(&mut self.create_node_port, k, node_port(k, value)?),
-            Key::ServicePorts => put(&mut self.service_ports, k, formats::parse_ports(k, value)?),
-            Key::ContainerPorts => put(
-                &mut self.container_ports,
-                k,
-                formats::parse_ports(k, value)?,
-            ),
-            Key::ContainerCommand => put(
-                &mut self.container_command,
-                k,
-                formats::parse_command(k, value)?,
-            ),
-            Key::ServiceAnnotations => {
-                put(&mut self.service_annotations, k, annotations(k, value)?)
-            }
-            Key::PodAnnotations => put(&mut self.pod_annotations, k, annotations(k, value)?),
-            Key::DeploymentLabels => put(&mut self.deployment_labels, k, labels(k, value)?),
-            Key::NodeSelector => put(&mut self.node_selector, k, labels(k, value)?),
-            Key::Tolerations => put(
-                &mut self.tolerations,
-                k,
-                parse_yaml(k, value, "a list of tolerations")?,
-            ),
-            Key::NodeAffinity => put(
-                &mut self.node_affinity,
-                k,
-                parse_yaml(k, value, "a node affinity")?,
-            ),
-            Key::PodAffinity => put(
-                &mut self.pod_affinity,
-                k,
-                parse_yaml(k, value, "a pod affinity")?,
-            ),
-            Key::PodAntiAffinity => put(
-                &mut self.pod_anti_affinity,
-                k,
-                parse_yaml(k, value, "a pod anti-affinity")?,
-            ),
-            Key::Volumes => put(
-                &mut self.volumes,
-                k,
-                parse_yaml(k, value, "a list of volumes")?,
-            ),
-            Key::VolumeMounts => put(
-                &mut self.volume_mounts,
-                k,
-                parse_yaml(k, value, "a list of volume mounts")?,
-            ),
-            Key::HostNetwork => put(&mut self.host_network, k, formats::parse_bool(k, value)?),
-            Key::DeploymentServiceAccountName => put(
-                &mut self.deployment_service_account_name,
-                k,
-                subdomain(k, value, "service account name")?,
-            ),
-            Key::RestartPolicy => put(&mut self.restart_policy, k, restart_policy(k, value)?),
-            Key::TerminationGracePeriodSeconds => put(
-                &mut self.termination_grace_period_seconds,
-                k,
-                formats::parse_int(k, value, 0, i64::MAX)?,
-            ),
-            Key::ShareProcessNamespace => put(
-                &mut self.share_process_namespace,
-                k,
-                formats::parse_bool(k, value)?,
-            ),
-            Key::PriorityClassName => put(
-                &mut self.priority_class_name,
-                k,
-                subdomain(k, value, "priority class name")?,
-            ),
-            Key::PodSecurityContext => put(
-                &mut self.pod_security_context,
-                k,
-                parse_yaml(k, value, "a pod security context")?,
-            ),
-            Key::ContainerSecurityContext => put(
-                &mut self.container_security_context,
-                k,
-                parse_yaml(k, value, "a container security context")?,
-            ),
-            Key::SecretRefs => put(
-                &mut self.secret_refs,
-                k,
-                subdomains(k, value, "Secret name")?,
-            ),
-            Key::ConfigMapRefs => put(
-                &mut self.config_map_refs,
-                k,
-                subdomains(k, value, "ConfigMap name")?,
-            ),
-            Key::SecretKeyRefs => {
-                let refs = key_refs(
-                    k,
-                    value,
-                    "a list of {envVarName, secretName, dataKey}",
-                    |r: SecretKeyRefYaml| KeyRef {
-                        env_var_name: r.env_var_name,
-                        name: r.secret_name,
-                        data_key: r.data_key,
-                    },
-                )?;
-                put(&mut self.secret_key_refs, k, refs)
-            }
-            Key::ConfigMapKeyRefs => {
-                let refs = key_refs(
-                    k,
-                    value,
-                    "a list of {envVarName, configMapName, dataKey}",
-                    |r: ConfigMapKeyRefYaml| KeyRef {
-                        env_var_name: r.env_var_name,
-                        name: r.config_map_name,
-                        data_key: r.data_key,
-                    },
-                )?;
-                put(&mut self.config_map_key_refs, k, refs)
-            }
-            Key::InitContainer => put(
-                &mut self.init_container,
-                k,
-                parse_yaml(k, value, "an init container")?,
-            ),
-            Key::InitContainerField(field) => {
-                put_in(&mut self.init_container_fields, field, k, value.to_owned())
-            }
-            Key::InitContainers => put(
-                &mut self.init_containers,
-                k,
-                parse_yaml(k, value, "a list of init containers")?,
+                value.to_owned(),
             ),
             Key::IndexedInitContainer(index, None) => {
-                let entry = self.indexed_init_containers.entry(index).or_default();
+                let entry = families.indexed_init_containers.entry(index).or_default();
                 put(
                     &mut entry.yaml,
                     k,
@@ -610,67 +1012,11 @@ impl Settings {
                 )
             }
             Key::IndexedInitContainer(index, Some(field)) => {
-                let entry = self.indexed_init_containers.entry(index).or_default();
+                let entry = families.indexed_init_containers.entry(index).or_default();
                 put_in(&mut entry.fields, field, k, value.to_owned())
             }
-            Key::AdditionalContainers => put(
-                &mut self.additional_containers,
-                k,
-                parse_yaml(k, value, "a list of containers")?,
-            ),
-            Key::LifecyclePostStart => put(
-                &mut self.lifecycle_post_start,
-                k,
-                formats::parse_comma_command(value),
-            ),
-            Key::LifecyclePreStop => put(
-                &mut self.lifecycle_pre_stop,
-                k,
-                formats::parse_comma_command(value),
-            ),
-            Key::ClaimTemplateName => put(
-                &mut self.claim_template_name,
-                k,
-                name(
-                    k,
-                    value,
-                    names::is_dns1123_label,
-                    names::DNS1123_LABEL,
-                    "volume claim template name",
-                )?,
-            ),
-            Key::ClaimTemplateStorage => put(
-                &mut self.claim_template_storage,
-                k,
-                formats::parse_storage_size(k, value)?,
-            ),
-            Key::ClaimTemplateStorageClassName => put(
-                &mut self.claim_template_storage_class_name,
-                k,
-                subdomain(k, value, "storage class name")?,
-            ),
-            Key::StatefulSetInitContainerImageName => put(
-                &mut self.stateful_set_init_container_image_name,
-                k,
-                image(k, value)?,
-            ),
-            Key::AppAdminUser => put(&mut self.app_admin_user, k, value.to_owned()),
-            Key::AppAdminPassword => put(&mut self.app_admin_password, k, Secret(value.to_owned())),
-            Key::NotForApps(check) => check_not_for_apps(k, value, check),
         }
     }
-}
-
-/// An image reference: non-empty, without whitespace.
-pub(crate) fn image(key: &str, value: &str) -> Result<String> {
-    let image = value.trim();
-    if image.is_empty() || image.contains(char::is_whitespace) {
-        return Err(Error::invalid(
-            key,
-            format!("`{value}` is not an image reference"),
-        ));
-    }
-    Ok(image.to_owned())
 }
 
 #[cfg(test)]
@@ -704,7 +1050,7 @@ mod tests {
     #[test]
     fn empty_values_are_unset_but_keys_are_still_checked() {
         let settings = app(&[("imagePullPolicy", " ")]).unwrap();
-        assert!(settings.image_pull_policy.is_none());
+        assert!(settings.get(&IMAGE_PULL_POLICY).is_none());
         assert!(app(&[("imagePullPolicee", "")]).is_err());
     }
 
@@ -716,7 +1062,7 @@ mod tests {
             ("NEVER", "Never"),
         ] {
             let settings = app(&[("imagePullPolicy", text)]).unwrap();
-            assert_eq!(settings.image_pull_policy.unwrap().value, policy);
+            assert_eq!(settings.get(&IMAGE_PULL_POLICY).unwrap().value, policy);
         }
         let error = app(&[("imagePullPolicy", "garbage")])
             .unwrap_err()
@@ -731,7 +1077,7 @@ mod tests {
     fn entry_point_style_ignores_case() {
         let settings = app(&[("entryPointStyle", "bOOt")]).unwrap();
         assert_eq!(
-            settings.entry_point_style.unwrap().value,
+            settings.get(&ENTRY_POINT_STYLE).unwrap().value,
             EntryPointStyle::Boot
         );
         assert!(app(&[("entryPointStyle", "unknown")]).is_err());
@@ -750,7 +1096,7 @@ mod tests {
         assert_eq!(
             app(&[("createNodePort", "true")])
                 .unwrap()
-                .create_node_port
+                .get(&CREATE_NODE_PORT)
                 .unwrap()
                 .value,
             NodePort::Any
@@ -758,7 +1104,7 @@ mod tests {
         assert_eq!(
             app(&[("createNodePort", "30080")])
                 .unwrap()
-                .create_node_port
+                .get(&CREATE_NODE_PORT)
                 .unwrap()
                 .value,
             NodePort::Port(30080)

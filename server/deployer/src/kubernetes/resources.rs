@@ -22,18 +22,20 @@ pub(crate) fn resources(context: &Context<'_>) -> Option<ResourceRequirements> {
     let value = |key: ResourceKey| {
         context
             .app
+            .families
             .resources
             .get(&key)
-            .or_else(|| context.server.resources.get(&key))
+            .or_else(|| context.server.families.resources.get(&key))
             .map(|prop| prop.value.clone())
     };
     let mut limits = BTreeMap::new();
     let mut requests = BTreeMap::new();
     for (key, prop) in context
         .app
+        .families
         .resources
         .iter()
-        .chain(&context.server.resources)
+        .chain(&context.server.families.resources)
     {
         let (map, name) = match key {
             ResourceKey::Limit(name) => (&mut limits, name),
