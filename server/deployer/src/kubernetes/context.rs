@@ -13,7 +13,7 @@ use super::SecretSource;
 use super::formats;
 use super::keys::{self, Level};
 use super::names;
-use super::settings::{Entry, ListProperty, Prop, Property, Settings};
+use super::settings::{Entry, Family, ListProperty, Prop, Property, Settings};
 use crate::{Error, Result};
 
 /// The app being rendered, with its settings resolved against the server's.
@@ -133,6 +133,17 @@ impl<'a> Context<'a> {
     /// The value of a property: the per-app value, else the server's.
     pub(crate) fn get<T: Any>(&self, property: &Property<T>) -> Option<&Prop<T>> {
         self.app.get(property).or_else(|| self.server.get(property))
+    }
+
+    /// The value of a family member: the per-app value, else the server's.
+    pub(crate) fn member<K: Any + Ord, T: Any>(
+        &self,
+        family: &Family<K, T>,
+        member: &K,
+    ) -> Option<&Prop<T>> {
+        self.app
+            .member(family, member)
+            .or_else(|| self.server.member(family, member))
     }
 
     /// The entries of a list property, the app's and the server's combined as it declares.

@@ -4,6 +4,8 @@
 //! `environmentVariables: [K=V]`, ...), not Kubernetes' Container; additional containers are
 //! plain Kubernetes Containers.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, Container, EnvFromSource, EnvVar, EnvVarSource, ObjectFieldSelector,
     SecretEnvSource, SecurityContext, VolumeMount,
@@ -15,7 +17,8 @@ use super::formats;
 use super::keys::InitField;
 use super::names;
 use super::properties::{
-    ADDITIONAL_CONTAINERS, INIT_CONTAINER, INIT_CONTAINERS, IndexedInit, InitFields,
+    ADDITIONAL_CONTAINERS, INDEXED_INIT_CONTAINERS, INIT_CONTAINER, INIT_CONTAINER_FIELDS,
+    INIT_CONTAINERS, InitPart,
 };
 use super::settings::{Prop, Settings};
 use super::structured::parse_yaml;
@@ -46,6 +49,40 @@ pub(crate) struct InitContainerSpec {
     config_map_ref_env_vars: Option<Vec<String>>,
     #[serde(default, deserialize_with = "string_list")]
     secret_ref_env_vars: Option<Vec<String>>,
+}
+
+/// The flattened fields of one init container (`initContainer.image`, ...).
+type InitFields = BTreeMap<InitField, Prop<String>>;
+
+/// One `initContainers[i]` entry: a YAML object or flattened fields.
+#[derive(Debug, Default)]
+struct IndexedInit {
+    yaml: Option<Prop<InitContainerSpec>>,
+    fields: InitFields,
+}
+
+/// A level's `initContainers[<i>]` and `initContainers[<i>].<field>` keys, by index.
+fn indexed_entries(settings: &Settings) -> BTreeMap<usize, IndexedInit> {
+    let mut entries: BTreeMap<usize, IndexedInit> = BTreeMap::new();
+    for (&(index, field), prop) in settings.members(&INDEXED_INIT_CONTAINERS) {
+        let entry = entries.entry(index).or_default();
+        let key = prop.key.clone();
+        match (field, &prop.value) {
+            (None, InitPart::Spec(spec)) => {
+                entry.yaml = Some(Prop {
+                    key,
+                    value: spec.clone(),
+                });
+            }
+            (Some(field), InitPart::Field(text)) => {
+                let value = text.clone();
+                entry.fields.insert(field, Prop { key, value });
+            }
+            // The declaration parses `[<i>]` into a spec and `[<i>].<field>` into a field.
+            (None, InitPart::Field(_)) | (Some(_), InitPart::Spec(_)) => {}
+        }
+    }
+    entries
 }
 
 /// A list of texts given as a YAML list or as one comma-separated text.
@@ -240,7 +277,10 @@ pub(crate) fn check_container_name(key: &str, name: &str) -> Result<()> {
 
 /// The single `initContainer` of one level: the YAML object, else the flattened keys.
 fn single(settings: &Settings) -> Result<Option<Prop<InitContainerSpec>>> {
-    let fields = &settings.families.init_container_fields;
+    let fields: InitFields = settings
+        .members(&INIT_CONTAINER_FIELDS)
+        .map(|(field, prop)| (*field, prop.clone()))
+        .collect();
     match (settings.get(&INIT_CONTAINER), fields.values().next()) {
         (Some(yaml), Some(field)) => Err(Error::ConflictingProperties {
             first: yaml.key.clone(),
@@ -250,7 +290,7 @@ fn single(settings: &Settings) -> Result<Option<Prop<InitContainerSpec>>> {
         }),
         (Some(yaml), None) => Ok(Some(yaml.clone())),
         (None, Some(_)) => {
-            InitContainerSpec::from_fields(fields, &Context::app_key(INIT_CONTAINER.key)).map(Some)
+            InitContainerSpec::from_fields(&fields, &Context::app_key(INIT_CONTAINER.key)).map(Some)
         }
         (None, None) => Ok(None),
     }
@@ -276,7 +316,7 @@ fn indexed_entry(index: usize, entry: &IndexedInit) -> Result<Prop<InitContainer
 /// The per-app `initContainers` list: the YAML list, else the indexed entries (which must
 /// start at 0 and have no gaps).
 fn app_list(settings: &Settings) -> Result<Vec<Prop<InitContainerSpec>>> {
-    let indexed = &settings.families.indexed_init_containers;
+    let indexed = indexed_entries(settings);
     if let Some(list) = settings.get(&INIT_CONTAINERS) {
         if let Some(entry) = indexed.values().next() {
             let second = entry

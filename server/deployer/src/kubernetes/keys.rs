@@ -83,7 +83,7 @@ impl ProbeKind {
     }
 
     /// The settings a probe of this kind has.
-    const fn settings(self) -> &'static [ProbeSetting] {
+    pub(crate) const fn settings(self) -> &'static [ProbeSetting] {
         use ProbeSetting::*;
         match self {
             Self::Http => &[Delay, Period, Timeout, Failure, Success, Port, Path, Scheme],
@@ -109,7 +109,7 @@ pub(crate) enum ProbeSetting {
 
 impl ProbeSetting {
     /// The settings the deprecated, kind-less keys (`livenessProbeDelay`) exist for.
-    const DEPRECATED: [Self; 8] = [
+    pub(crate) const DEPRECATED: [Self; 8] = [
         Self::Delay,
         Self::Period,
         Self::Timeout,
@@ -175,7 +175,7 @@ pub(crate) enum ResourceName {
 }
 
 impl ResourceName {
-    const ALL: [Self; 5] = [
+    pub(crate) const ALL: [Self; 5] = [
         Self::Cpu,
         Self::Memory,
         Self::EphemeralStorage,
@@ -208,7 +208,7 @@ pub(crate) enum InitField {
 
 impl InitField {
     /// The field's spellings: SCDF's long alias first (`containerName`), then the short one.
-    const SPELLINGS: [(&'static str, Self); 10] = [
+    pub(crate) const SPELLINGS: [(&'static str, Self); 10] = [
         ("containerName", Self::Name),
         ("name", Self::Name),
         ("imageName", Self::Image),
@@ -222,39 +222,28 @@ impl InitField {
     ];
 }
 
-/// A member of a property family still parsed into the typed fields of `Families`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Key {
-    Resource(ResourceKey),
-    Probe(ProbeKey),
-    InitContainerField(InitField),
-    /// `initContainers[i]` (the field is `None`) or `initContainers[i].<field>`.
-    IndexedInitContainer(usize, Option<InitField>),
-}
-
 /// Stores a property's value (not empty) in a level's settings: parses it, checks it and puts
 /// it in its slot. The arguments are the settings, the key as written and the value.
 pub(crate) type Store = Box<dyn Fn(&mut Settings, &str, &str) -> Result<()> + Send + Sync>;
 
-/// What to do with a known key.
-pub(crate) enum Action {
-    /// Store it as its declaration says.
-    Store(Store),
-    /// A family member, stored by `Settings::set`.
-    Family(Key),
-}
+/// Recognizes the keys of a pattern (`initContainers[<i>]`): given a normalized key and the
+/// level, how to store its value, or why the key is malformed; `None` when the key is not the
+/// pattern's.
+pub(crate) type Pattern =
+    Box<dyn Fn(&str, Level) -> Option<Result<Store, &'static str>> + Send + Sync>;
 
 /// One spelling of a property.
 struct Spelling {
     canonical: String,
     levels: Levels,
-    action: Action,
+    store: Store,
 }
 
-/// Every spelling of every property, by its normalized form.
+/// Every spelling of every property, by its normalized form, and the patterns.
 #[derive(Default)]
 pub(crate) struct Catalogue {
     spellings: HashMap<String, Spelling>,
+    patterns: Vec<Pattern>,
     /// Canonical spellings that normalize to an earlier one's form (a declaration error).
     collisions: Vec<String>,
 }
@@ -262,21 +251,22 @@ pub(crate) struct Catalogue {
 impl Catalogue {
     /// Adds a spelling.
     pub(crate) fn add(&mut self, canonical: &str, levels: Levels, store: Store) {
-        self.insert(canonical.to_owned(), levels, Action::Store(store));
-    }
-
-    fn insert(&mut self, canonical: String, levels: Levels, action: Action) {
-        let normalized = normalize(&canonical);
+        let normalized = normalize(canonical);
         if self.spellings.contains_key(&normalized) {
-            self.collisions.push(canonical);
+            self.collisions.push(canonical.to_owned());
             return;
         }
         let spelling = Spelling {
-            canonical,
+            canonical: canonical.to_owned(),
             levels,
-            action,
+            store,
         };
         self.spellings.insert(normalized, spelling);
+    }
+
+    /// Adds a pattern; patterns are tried before the spellings.
+    pub(crate) fn add_pattern(&mut self, pattern: Pattern) {
+        self.patterns.push(pattern);
     }
 }
 
@@ -296,68 +286,50 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
     for declared in super::properties::ALL {
         declared.declare(&mut catalogue);
     }
-    for (canonical, key, levels) in family_members() {
-        catalogue.insert(canonical, levels, Action::Family(key));
-    }
     catalogue
 });
 
-/// The members of the property families, by their canonical spelling.
-fn family_members() -> Vec<(String, Key, Levels)> {
-    let mut members = Vec::new();
-    let mut add = |canonical: String, key: Key, levels: Levels| {
-        members.push((canonical, key, levels));
-    };
-    use Levels::{AppOnly, Both};
-    add(
-        "limits.gpuVendor".to_owned(),
-        Key::Resource(ResourceKey::GpuVendor),
-        Both,
-    );
-    add(
-        "limits.gpuCount".to_owned(),
-        Key::Resource(ResourceKey::GpuCount),
-        Both,
-    );
-    for name in ResourceName::ALL {
-        let limit = Key::Resource(ResourceKey::Limit(name));
-        let request = Key::Resource(ResourceKey::Request(name));
-        add(format!("limits.{}", name.as_str()), limit, Both);
-        add(format!("requests.{}", name.as_str()), request, Both);
-    }
-    for probe in ProbeName::ALL {
-        for kind in ProbeKind::ALL {
-            for &setting in kind.settings() {
-                let key = ProbeKey {
-                    probe,
-                    kind: Some(kind),
-                    setting,
-                };
-                add(key.canonical(), Key::Probe(key), Both);
-            }
-        }
-        for setting in ProbeSetting::DEPRECATED {
-            let key = ProbeKey {
-                probe,
-                kind: None,
-                setting,
-            };
-            add(key.canonical(), Key::Probe(key), Both);
+/// How to store the value of a key found in the catalogue.
+pub(crate) enum Found {
+    /// A listed spelling.
+    Listed(&'static Store),
+    /// A key a pattern recognized.
+    Matched(Store),
+}
+
+impl Found {
+    pub(crate) fn get(&self) -> &Store {
+        match self {
+            Self::Listed(store) => store,
+            Self::Matched(store) => store,
         }
     }
-    for (spelling, field) in InitField::SPELLINGS {
-        let key = Key::InitContainerField(field);
-        add(format!("initContainer.{spelling}"), key, AppOnly);
+}
+
+impl std::fmt::Debug for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Listed(_) => "Listed",
+            Self::Matched(_) => "Matched",
+        })
     }
-    members
 }
 
 /// Looks a key (without any prefix) up at a level. `written` is the key as the user wrote it
 /// (with its prefix, if any), for error messages.
-pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> crate::Result<Known> {
+pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> Result<Found> {
     let normalized = normalize(unprefixed);
-    if let Some(key) = indexed_init_container(&normalized, written, level)? {
-        return Ok(Known::Family(key));
+    for pattern in &CATALOGUE.patterns {
+        match pattern(&normalized, level) {
+            Some(Ok(store)) => return Ok(Found::Matched(store)),
+            Some(Err(message)) => {
+                return Err(crate::Error::UnknownProperty {
+                    key: written.to_owned(),
+                    message: message.to_owned(),
+                });
+            }
+            None => {}
+        }
     }
     if normalized.starts_with("fabric8") && level == Level::Server {
         return Err(crate::Error::UnknownProperty {
@@ -368,10 +340,7 @@ pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> crate::Re
         });
     }
     match CATALOGUE.spellings.get(&normalized) {
-        Some(entry) if entry.levels.allows(level) => Ok(match &entry.action {
-            Action::Store(store) => Known::Store(store),
-            Action::Family(key) => Known::Family(*key),
-        }),
+        Some(entry) if entry.levels.allows(level) => Ok(Found::Listed(&entry.store)),
         Some(entry) => Err(crate::Error::UnknownProperty {
             key: written.to_owned(),
             message: match level {
@@ -391,64 +360,6 @@ pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> crate::Re
             message: unknown_message(&normalized, level),
         }),
     }
-}
-
-/// A key found in the catalogue: how to store its value.
-pub(crate) enum Known {
-    Store(&'static Store),
-    Family(Key),
-}
-
-impl std::fmt::Debug for Known {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Store(_) => f.write_str("Store"),
-            Self::Family(key) => f.debug_tuple("Family").field(key).finish(),
-        }
-    }
-}
-
-/// `initContainers[<i>]` and `initContainers[<i>].<field>` (per-app only).
-fn indexed_init_container(
-    normalized: &str,
-    written: &str,
-    level: Level,
-) -> crate::Result<Option<Key>> {
-    let Some(rest) = normalized.strip_prefix("initcontainers[") else {
-        return Ok(None);
-    };
-    let invalid = |message: &str| crate::Error::UnknownProperty {
-        key: written.to_owned(),
-        message: message.to_owned(),
-    };
-    if level == Level::Server {
-        return Err(invalid(
-            "indexed `initContainers[<i>]` keys are per-app; at server level set \
-             `initContainers` to a YAML list",
-        ));
-    }
-    let Some((index, field)) = rest.split_once(']') else {
-        return Err(invalid(
-            "expected `initContainers[<index>]`, the `]` is missing",
-        ));
-    };
-    let index: usize = index
-        .parse()
-        .map_err(|_| invalid("the index of `initContainers[<index>]` must be a number"))?;
-    if field.is_empty() {
-        return Ok(Some(Key::IndexedInitContainer(index, None)));
-    }
-    InitField::SPELLINGS
-        .iter()
-        .find(|(spelling, _)| normalize(spelling) == field)
-        .map(|(_, field)| Some(Key::IndexedInitContainer(index, Some(*field))))
-        .ok_or_else(|| {
-            invalid(
-                "the fields of `initContainers[<i>].<field>` are name (containerName), image \
-                 (imageName), command (commands), args, env (environmentVariables) and \
-                 volumeMounts",
-            )
-        })
 }
 
 /// The message for a key that is not in the catalogue, suggesting the closest known key.
@@ -574,22 +485,26 @@ mod tests {
     }
 
     #[test]
-    fn indexed_init_containers() {
-        assert!(matches!(
-            lookup("initContainers[2]", "x", Level::App),
-            Ok(Known::Family(Key::IndexedInitContainer(2, None)))
-        ));
-        assert!(matches!(
-            lookup("init-containers[0].image-name", "x", Level::App),
-            Ok(Known::Family(Key::IndexedInitContainer(
-                0,
-                Some(InitField::Image)
-            )))
-        ));
-        assert!(lookup("initContainers[x]", "x", Level::App).is_err());
-        assert!(lookup("initContainers[0", "x", Level::App).is_err());
-        assert!(lookup("initContainers[0].colour", "x", Level::App).is_err());
-        assert!(lookup("initContainers[0]", "x", Level::Server).is_err());
+    fn patterns_come_first_and_report_malformed_keys() {
+        assert!(lookup("initContainers[2]", "x", Level::App).is_ok());
+        assert!(lookup("init-containers[0].image-name", "x", Level::App).is_ok());
+        for (key, level, message) in [
+            ("initContainers[x]", Level::App, "must be a number"),
+            ("initContainers[0", Level::App, "the `]` is missing"),
+            (
+                "initContainers[0].colour",
+                Level::App,
+                "are name (containerName)",
+            ),
+            ("initContainers[0]", Level::Server, "keys are per-app"),
+        ] {
+            let error = lookup(key, key, level).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("unknown property `{key}`: ")),
+                "{error}"
+            );
+            assert!(error.contains(message), "{error}");
+        }
     }
 
     #[test]

@@ -27,7 +27,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::context::Context;
 use super::keys::{ProbeKey, ProbeKind, ProbeName, ProbeSetting};
-use super::properties::{BOOT_MAJOR_VERSION, PROBE_CREDENTIALS_SECRET, PROBE_TYPE, ProbeValue};
+use super::properties::{
+    BOOT_MAJOR_VERSION, PROBE_CREDENTIALS_SECRET, PROBE_TYPE, PROBES, ProbeValue,
+};
 use super::settings::Prop;
 use crate::{Error, Result};
 
@@ -96,7 +98,7 @@ fn lookup(
             [Some(typed), deprecated]
                 .into_iter()
                 .flatten()
-                .filter_map(|key| settings.families.probes.get(&key))
+                .filter_map(|key| settings.member(&PROBES, &key))
         })
         .next()
         .cloned()

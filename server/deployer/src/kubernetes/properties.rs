@@ -4,11 +4,6 @@
 //! A declaration's `parse` checks everything that can be checked on the value alone, so a bad
 //! server setting fails when the platform is built; what depends on other properties or on the
 //! app (a mount naming a volume, container names) is checked while rendering.
-//!
-//! Not declared yet, still parsed by [`Settings::set`] into the typed fields of [`Families`]:
-//! the resource limits and requests, the probe settings and the init container fields
-//! (`initContainer.<field>`, `initContainers[<i>]`, `initContainers[<i>].<field>`), whose keys
-//! are generated.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,11 +16,12 @@ use k8s_openapi::api::core::v1::{
 use super::formats::{self, PairStyle};
 use super::init::InitContainerSpec;
 use super::keys::{
-    self, InitField, Key, Known, Level, Levels, ProbeKey, ProbeKind, ProbeSetting, ResourceKey,
+    self, InitField, Level, Levels, ProbeKey, ProbeKind, ProbeName, ProbeSetting, ResourceKey,
+    ResourceName,
 };
 use super::metadata;
 use super::names;
-use super::settings::{Declared, ListProperty, Merge, Prop, Property, Settings, put};
+use super::settings::{Declared, Family, ListProperty, Member, Merge, Property};
 use super::structured::parse_yaml;
 use crate::{Error, Result};
 
@@ -114,6 +110,8 @@ pub(crate) static ALL: &[&dyn Declared] = &[
     &IMAGE_PULL_SECRETS,
     &ENTRY_POINT_STYLE,
     &ENVIRONMENT_VARIABLES,
+    &RESOURCES,
+    &PROBES,
     &PROBE_TYPE,
     &PROBE_CREDENTIALS_SECRET,
     &BOOT_MAJOR_VERSION,
@@ -145,7 +143,9 @@ pub(crate) static ALL: &[&dyn Declared] = &[
     &SECRET_KEY_REFS,
     &CONFIG_MAP_KEY_REFS,
     &INIT_CONTAINER,
+    &INIT_CONTAINER_FIELDS,
     &INIT_CONTAINERS,
+    &INDEXED_INIT_CONTAINERS,
     &ADDITIONAL_CONTAINERS,
     &LIFECYCLE_POST_START,
     &LIFECYCLE_PRE_STOP,
@@ -235,7 +235,63 @@ pub(crate) static ENVIRONMENT_VARIABLES: ListProperty<(String, Secret)> = ListPr
     merge: Merge::LaterReplacesInPlace(|a, b| a.0 == b.0),
 };
 
+// ---------------------------------------------------------------- Resources
+
+/// `limits.<resource>`, `requests.<resource>` (cpu, memory, ephemeral-storage, hugepages-2Mi,
+/// hugepages-1Gi), `limits.gpuVendor` and `limits.gpuCount`.
+pub(crate) static RESOURCES: Family<ResourceKey, String> = Family {
+    name: "resources",
+    members: || {
+        let mut members = vec![
+            member("limits.gpuVendor", Both, ResourceKey::GpuVendor),
+            member("limits.gpuCount", Both, ResourceKey::GpuCount),
+        ];
+        for name in ResourceName::ALL {
+            let limit = ResourceKey::Limit(name);
+            let request = ResourceKey::Request(name);
+            members.push(member(format!("limits.{}", name.as_str()), Both, limit));
+            members.push(member(format!("requests.{}", name.as_str()), Both, request));
+        }
+        members
+    },
+    pattern: None,
+    parse: |resource_key, key, value| resource(key, value, resource_key),
+};
+
 // ---------------------------------------------------------------- Probes
+
+/// `<probe><Kind>Probe<Setting>` (`livenessHttpProbePort`) and the deprecated kind-less
+/// `<probe>Probe<Setting>` (`livenessProbePort`). A setting falls back from the per-app typed
+/// key to the per-app deprecated key, then the server's typed and deprecated keys (`probes.rs`).
+pub(crate) static PROBES: Family<ProbeKey, ProbeValue> = Family {
+    name: "probes",
+    members: || {
+        let mut members = Vec::new();
+        for probe in ProbeName::ALL {
+            for kind in ProbeKind::ALL {
+                for &setting in kind.settings() {
+                    let key = ProbeKey {
+                        probe,
+                        kind: Some(kind),
+                        setting,
+                    };
+                    members.push(member(key.canonical(), Both, key));
+                }
+            }
+            for setting in ProbeSetting::DEPRECATED {
+                let key = ProbeKey {
+                    probe,
+                    kind: None,
+                    setting,
+                };
+                members.push(member(key.canonical(), Both, key));
+            }
+        }
+        members
+    },
+    pattern: None,
+    parse: |probe_key, key, value| probe_value(key, value, probe_key.setting),
+};
 
 /// HTTP (the default), TCP or COMMAND, for all three probes.
 pub(crate) static PROBE_TYPE: Property<ProbeKind> = Property {
@@ -526,6 +582,20 @@ pub(crate) static INIT_CONTAINER: Property<InitContainerSpec> = Property {
     parse: |key, value| parse_yaml(key, value, "an init container"),
 };
 
+/// The flattened form of `initContainer`: `initContainer.<field>`, each field with SCDF's long
+/// and short spelling (`containerName` or `name`).
+pub(crate) static INIT_CONTAINER_FIELDS: Family<InitField, String> = Family {
+    name: "initContainer.<field>",
+    members: || {
+        InitField::SPELLINGS
+            .iter()
+            .map(|(spelling, field)| member(format!("initContainer.{spelling}"), AppOnly, *field))
+            .collect()
+    },
+    pattern: None,
+    parse: |_, _, value| Ok(value.to_owned()),
+};
+
 /// Init containers in SCDF's YAML shape. With the indexed form (`initContainers[<i>]`),
 /// combined in `init.rs`: the app's entry `i` replaces the server's entry `i`.
 pub(crate) static INIT_CONTAINERS: Property<Vec<InitContainerSpec>> = Property {
@@ -534,6 +604,64 @@ pub(crate) static INIT_CONTAINERS: Property<Vec<InitContainerSpec>> = Property {
     aliases: &[],
     parse: |key, value| parse_yaml(key, value, "a list of init containers"),
 };
+
+/// The indexed form of `initContainers` (per app): `initContainers[<i>]` holds one init
+/// container's YAML, `initContainers[<i>].<field>` one of its fields (as `initContainer.<field>`).
+pub(crate) static INDEXED_INIT_CONTAINERS: Family<(usize, Option<InitField>), InitPart> = Family {
+    name: "initContainers[<i>]",
+    members: Vec::new,
+    pattern: Some(indexed_init_container),
+    parse: |(_, field), key, value| match field {
+        None => parse_yaml(key, value, "an init container").map(InitPart::Spec),
+        Some(_) => Ok(InitPart::Field(value.to_owned())),
+    },
+};
+
+/// A value of [`INDEXED_INIT_CONTAINERS`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum InitPart {
+    /// `initContainers[<i>]`: the whole container.
+    Spec(InitContainerSpec),
+    /// `initContainers[<i>].<field>`: one field.
+    Field(String),
+}
+
+/// `initContainers[<i>]` and `initContainers[<i>].<field>` (per-app only).
+fn indexed_init_container(
+    normalized: &str,
+    level: Level,
+) -> Option<Result<(usize, Option<InitField>), &'static str>> {
+    let rest = normalized.strip_prefix("initcontainers[")?;
+    if level == Level::Server {
+        return Some(Err(
+            "indexed `initContainers[<i>]` keys are per-app; at server level set \
+             `initContainers` to a YAML list",
+        ));
+    }
+    let Some((index, field)) = rest.split_once(']') else {
+        return Some(Err(
+            "expected `initContainers[<index>]`, the `]` is missing",
+        ));
+    };
+    let Ok(index) = index.parse::<usize>() else {
+        return Some(Err(
+            "the index of `initContainers[<index>]` must be a number",
+        ));
+    };
+    if field.is_empty() {
+        return Some(Ok((index, None)));
+    }
+    let field = InitField::SPELLINGS
+        .iter()
+        .find(|(spelling, _)| keys::normalize(spelling) == field)
+        .map(|(_, field)| (index, Some(*field)))
+        .ok_or(
+            "the fields of `initContainers[<i>].<field>` are name (containerName), image \
+             (imageName), command (commands), args, env (environmentVariables) and \
+             volumeMounts",
+        );
+    Some(field)
+}
 
 /// Kubernetes Containers beside the app's, merged by name (the app's first).
 pub(crate) static ADDITIONAL_CONTAINERS: ListProperty<Container> = ListProperty {
@@ -714,6 +842,14 @@ pub(crate) static MAXIMUM_CONCURRENT_TASKS: Property<i32> = Property {
 };
 
 // ---------------------------------------------------------------- Value checks
+
+fn member<K>(key: impl Into<String>, levels: Levels, member: K) -> Member<K> {
+    Member {
+        key: key.into(),
+        levels,
+        member,
+    }
+}
 
 fn name(
     key: &str,
@@ -931,96 +1067,9 @@ pub(crate) fn image(key: &str, value: &str) -> Result<String> {
     Ok(image.to_owned())
 }
 
-// ---------------------------------------------------------------- Families (old path)
-
-/// The flattened fields of one init container (`initContainer.image`, ...).
-pub(crate) type InitFields = BTreeMap<InitField, Prop<String>>;
-
-/// One `initContainers[i]` entry: a YAML object or flattened fields.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct IndexedInit {
-    pub(crate) yaml: Option<Prop<InitContainerSpec>>,
-    pub(crate) fields: InitFields,
-}
-
-/// The property families not declared yet (see the module documentation), parsed by
-/// [`Settings::set`].
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Families {
-    pub(crate) resources: BTreeMap<ResourceKey, Prop<String>>,
-    pub(crate) probes: BTreeMap<ProbeKey, Prop<ProbeValue>>,
-    pub(crate) init_container_fields: InitFields,
-    pub(crate) indexed_init_containers: BTreeMap<usize, IndexedInit>,
-}
-
-/// [`put`] for map-held settings.
-fn put_in<K: Ord, T>(map: &mut BTreeMap<K, Prop<T>>, slot: K, key: &str, value: T) -> Result<()> {
-    let mut existing = map.remove(&slot);
-    put(&mut existing, key, value)?;
-    if let Some(prop) = existing {
-        map.insert(slot, prop);
-    }
-    Ok(())
-}
-
-impl Settings {
-    /// Parses one property. `unprefixed` is the key without `spring.cloud.deployer.kubernetes.`
-    /// (per-app) and `written` the key as the user wrote it. An empty value leaves the
-    /// setting unset, as in SCDF, but the key must still be known.
-    pub(crate) fn set(
-        &mut self,
-        level: Level,
-        unprefixed: &str,
-        written: &str,
-        value: &str,
-    ) -> Result<()> {
-        let known = keys::lookup(unprefixed, written, level)?;
-        if value.trim().is_empty() {
-            return Ok(());
-        }
-        let key = match known {
-            Known::Store(store) => return store(self, written, value),
-            Known::Family(key) => key,
-        };
-        let k = written;
-        let families = &mut self.families;
-        match key {
-            Key::Resource(resource_key) => put_in(
-                &mut families.resources,
-                resource_key,
-                k,
-                resource(k, value, resource_key)?,
-            ),
-            Key::Probe(probe_key) => put_in(
-                &mut families.probes,
-                probe_key,
-                k,
-                probe_value(k, value, probe_key.setting)?,
-            ),
-            Key::InitContainerField(field) => put_in(
-                &mut families.init_container_fields,
-                field,
-                k,
-                value.to_owned(),
-            ),
-            Key::IndexedInitContainer(index, None) => {
-                let entry = families.indexed_init_containers.entry(index).or_default();
-                put(
-                    &mut entry.yaml,
-                    k,
-                    parse_yaml(k, value, "an init container")?,
-                )
-            }
-            Key::IndexedInitContainer(index, Some(field)) => {
-                let entry = families.indexed_init_containers.entry(index).or_default();
-                put_in(&mut entry.fields, field, k, value.to_owned())
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::settings::Settings;
     use super::*;
 
     fn app(pairs: &[(&str, &str)]) -> Result<Settings> {
@@ -1140,7 +1189,40 @@ mod tests {
     }
 
     #[test]
-    fn task_settings_are_known_and_checked_but_not_kept() {
+    fn family_members_are_stored_by_member() {
+        let settings = app(&[
+            ("initContainers[2]", "{name: a, image: b}"),
+            ("init-containers[0].image-name", "busybox"),
+            ("limits.cpu", "500m"),
+            ("liveness-probe-port", "8081"),
+        ])
+        .unwrap();
+        let indexed: Vec<_> = settings
+            .members(&INDEXED_INIT_CONTAINERS)
+            .map(|(member, _)| *member)
+            .collect();
+        assert_eq!(indexed, [(0, Some(InitField::Image)), (2, None)]);
+        let cpu = ResourceKey::Limit(ResourceName::Cpu);
+        assert_eq!(settings.member(&RESOURCES, &cpu).unwrap().value, "500m");
+        let deprecated_port = ProbeKey {
+            probe: ProbeName::Liveness,
+            kind: None,
+            setting: ProbeSetting::Port,
+        };
+        let port = settings.member(&PROBES, &deprecated_port).unwrap();
+        assert_eq!(port.value, ProbeValue::Number(8081));
+        assert_eq!(
+            port.key,
+            "spring.cloud.deployer.kubernetes.liveness-probe-port"
+        );
+        let error = app(&[("limits.cpu", "1"), ("LIMITS_CPU", "2")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("are the same property"), "{error}");
+    }
+
+    #[test]
+    fn task_settings_are_known_and_checked() {
         assert!(
             app(&[
                 ("cron.concurrencyPolicy", "Forbid"),

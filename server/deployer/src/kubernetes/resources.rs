@@ -16,26 +16,21 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::context::Context;
 use super::keys::ResourceKey;
+use super::properties::RESOURCES;
 
 /// The main container's resources, or `None` when nothing is set.
 pub(crate) fn resources(context: &Context<'_>) -> Option<ResourceRequirements> {
     let value = |key: ResourceKey| {
         context
-            .app
-            .families
-            .resources
-            .get(&key)
-            .or_else(|| context.server.families.resources.get(&key))
+            .member(&RESOURCES, &key)
             .map(|prop| prop.value.clone())
     };
     let mut limits = BTreeMap::new();
     let mut requests = BTreeMap::new();
     for (key, prop) in context
         .app
-        .families
-        .resources
-        .iter()
-        .chain(&context.server.families.resources)
+        .members(&RESOURCES)
+        .chain(context.server.members(&RESOURCES))
     {
         let (map, name) = match key {
             ResourceKey::Limit(name) => (&mut limits, name),

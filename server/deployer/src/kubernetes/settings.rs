@@ -7,19 +7,22 @@
 //! they combine:
 //!
 //! * [`Property<T>`]: the per-app value replaces the server's;
-//! * [`ListProperty<I>`]: a list whose entries of both levels combine as its [`Merge`] says.
+//! * [`ListProperty<I>`]: a list whose entries of both levels combine as its [`Merge`] says;
+//! * [`Family<K, T>`]: properties whose keys are generated, one per member `K` (the probe
+//!   settings, `livenessHttpProbePort`, ...), each combining like a `Property` unless the
+//!   family's documentation says otherwise.
 //!
 //! The descriptor is also the typed handle to the value: [`Settings`] keeps each level's parsed
-//! values in slots named by the key, and [`Settings::get`] / [`Settings::list`] return them with
-//! the declared type. The rendering code reads the combined value through the `Context`
-//! (`context.get(&properties::IMAGE_PULL_POLICY)`), so adding a property means declaring it
-//! and rendering it, nothing more.
+//! values in slots named by the declaration, and [`Settings::get`], [`Settings::list`] and
+//! [`Settings::member`] return them with the declared type. The rendering code reads the
+//! combined value through the `Context` (`context.get(&properties::IMAGE_PULL_POLICY)`), so
+//! adding a property means declaring it and rendering it, nothing more.
 
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::keys::{Catalogue, Levels, Store};
+use super::keys::{self, Catalogue, Level, Levels, Store};
 use crate::{Error, Result};
 
 /// A value with the key it was read from, as the user wrote it.
@@ -134,6 +137,35 @@ impl<I> Merge<I> {
     }
 }
 
+/// Properties generated from one declaration, one per member `K`, sharing a value type and a
+/// parse: the probe settings (`livenessHttpProbePort`, ...), the resource limits. A member's
+/// per-app value replaces the server's, unless the family's documentation says otherwise.
+#[derive(Debug)]
+pub(crate) struct Family<K, T> {
+    /// Names the family's slot.
+    pub(crate) name: &'static str,
+    /// Every member with a fixed spelling.
+    pub(crate) members: fn() -> Vec<Member<K>>,
+    /// Members spelled by a pattern (`initContainers[<i>].<field>`).
+    pub(crate) pattern: Option<MemberPattern<K>>,
+    /// Parses and checks a member's value (never empty); errors name the key as written, the
+    /// second argument.
+    pub(crate) parse: fn(K, &str, &str) -> Result<T>,
+}
+
+/// Given a normalized key and the level, the member the key names, or why it is malformed;
+/// `None` when the key is not the pattern's.
+pub(crate) type MemberPattern<K> = fn(&str, Level) -> Option<Result<K, &'static str>>;
+
+/// One spelling of a [`Family`] member.
+#[derive(Debug)]
+pub(crate) struct Member<K> {
+    /// The canonical key, without a prefix.
+    pub(crate) key: String,
+    pub(crate) levels: Levels,
+    pub(crate) member: K,
+}
+
 /// What the catalogue needs of a declaration, whatever its value type.
 pub(crate) trait Declared: Sync {
     /// Adds the declaration's spellings to `catalogue`, each with how to store a value.
@@ -169,6 +201,49 @@ impl<I: Value + Clone> Declared for ListProperty<I> {
             )
         });
         catalogue.add(self.key, self.levels, store);
+    }
+}
+
+impl<K, T> Family<K, T>
+where
+    K: Copy + Ord + fmt::Debug + Send + Sync + 'static,
+    T: Clone + fmt::Debug + Send + Sync + 'static,
+{
+    /// Stores the value of `member`.
+    fn store(&'static self, member: K) -> Store {
+        Box::new(move |settings, written, value| {
+            let parsed = (self.parse)(member, written, value)?;
+            let members = settings.slot_mut::<BTreeMap<K, Prop<T>>>(self.name);
+            if let Some(existing) = members.get(&member) {
+                return Err(Error::DuplicateProperty {
+                    first: existing.key.clone(),
+                    second: written.to_owned(),
+                });
+            }
+            let prop = Prop {
+                key: written.to_owned(),
+                value: parsed,
+            };
+            members.insert(member, prop);
+            Ok(())
+        })
+    }
+}
+
+impl<K, T> Declared for Family<K, T>
+where
+    K: Copy + Ord + fmt::Debug + Send + Sync + 'static,
+    T: Clone + fmt::Debug + Send + Sync + 'static,
+{
+    fn declare(&'static self, catalogue: &mut Catalogue) {
+        for member in (self.members)() {
+            catalogue.add(&member.key, member.levels, self.store(member.member));
+        }
+        if let Some(pattern) = self.pattern {
+            catalogue.add_pattern(Box::new(move |normalized, level| {
+                pattern(normalized, level).map(|found| found.map(|member| self.store(member)))
+            }));
+        }
     }
 }
 
@@ -229,11 +304,26 @@ impl fmt::Debug for Slot {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Settings {
     slots: BTreeMap<&'static str, Slot>,
-    /// The properties still parsed into typed fields (see `properties.rs`).
-    pub(crate) families: super::properties::Families,
 }
 
 impl Settings {
+    /// Parses one property into its slot. `unprefixed` is the key without
+    /// `spring.cloud.deployer.kubernetes.` (per-app) and `written` the key as the user wrote
+    /// it. An empty value leaves the property unset, as in SCDF, but the key must be known.
+    pub(crate) fn set(
+        &mut self,
+        level: Level,
+        unprefixed: &str,
+        written: &str,
+        value: &str,
+    ) -> Result<()> {
+        let store = keys::lookup(unprefixed, written, level)?;
+        if value.trim().is_empty() {
+            return Ok(());
+        }
+        store.get()(self, written, value)
+    }
+
     /// The level's value of a property.
     pub(crate) fn get<T: Any>(&self, property: &Property<T>) -> Option<&Prop<T>> {
         self.slot::<Option<Prop<T>>>(property.key)?.as_ref()
@@ -242,6 +332,25 @@ impl Settings {
     /// The level's list of a list property.
     pub(crate) fn list<I: Any>(&self, property: &ListProperty<I>) -> Option<&Prop<Vec<I>>> {
         self.slot::<Option<Prop<Vec<I>>>>(property.key)?.as_ref()
+    }
+
+    /// The level's members of a family, in member order.
+    pub(crate) fn members<K: Any, T: Any>(
+        &self,
+        family: &Family<K, T>,
+    ) -> impl Iterator<Item = (&K, &Prop<T>)> {
+        self.slot::<BTreeMap<K, Prop<T>>>(family.name)
+            .into_iter()
+            .flatten()
+    }
+
+    /// The level's value of one member of a family.
+    pub(crate) fn member<K: Any + Ord, T: Any>(
+        &self,
+        family: &Family<K, T>,
+        member: &K,
+    ) -> Option<&Prop<T>> {
+        self.slot::<BTreeMap<K, Prop<T>>>(family.name)?.get(member)
     }
 
     fn slot<V: Any>(&self, name: &str) -> Option<&V> {
