@@ -10,7 +10,7 @@
 //! tracking are declared too (so a shared `deployer.*` setting does not fail a stream) but do
 //! not affect rendering stream apps.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::settings::Settings;
@@ -244,7 +244,10 @@ struct Spelling {
 pub(crate) struct Catalogue {
     spellings: HashMap<String, Spelling>,
     patterns: Vec<Pattern>,
-    /// Canonical spellings that normalize to an earlier one's form (a declaration error).
+    /// The declarations' slots.
+    slots: HashSet<&'static str>,
+    /// Canonical spellings that normalize to an earlier one's form, and slots declared twice
+    /// (declaration errors).
     collisions: Vec<String>,
 }
 
@@ -284,6 +287,11 @@ pub(crate) const APP_PREFIX_NORMALIZED: &str = "springclouddeployerkubernetes";
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
     let mut catalogue = Catalogue::default();
     for declared in super::properties::ALL {
+        if !catalogue.slots.insert(declared.slot()) {
+            catalogue
+                .collisions
+                .push(format!("the slot {}", declared.slot()));
+        }
         declared.declare(&mut catalogue);
     }
     catalogue
@@ -435,6 +443,7 @@ mod tests {
     #[test]
     fn no_two_catalogue_keys_collide_after_normalization() {
         // The catalogue is a map from the normalized form: a collision would silently drop a key.
+        // Two declarations sharing a slot would read each other's values.
         assert_eq!(CATALOGUE.collisions, Vec::<String>::new());
         assert!(
             CATALOGUE.spellings.len() > 150,

@@ -50,8 +50,8 @@ impl KubernetesPlatform {
 
 #[cfg(test)]
 mod tests {
-    use super::super::properties::IMAGE_PULL_POLICY;
     use super::*;
+    use crate::kubernetes::properties::IMAGE_PULL_POLICY;
 
     fn platform(pairs: &[(&str, &str)]) -> Result<KubernetesPlatform> {
         let properties = pairs

@@ -168,11 +168,18 @@ pub(crate) struct Member<K> {
 
 /// What the catalogue needs of a declaration, whatever its value type.
 pub(crate) trait Declared: Sync {
+    /// The name of the slot the declaration's values live in.
+    fn slot(&self) -> &'static str;
+
     /// Adds the declaration's spellings to `catalogue`, each with how to store a value.
     fn declare(&'static self, catalogue: &mut Catalogue);
 }
 
 impl<T: Value + Clone> Declared for Property<T> {
+    fn slot(&self) -> &'static str {
+        self.key
+    }
+
     fn declare(&'static self, catalogue: &mut Catalogue) {
         let spellings =
             std::iter::once((self.key, self.levels)).chain(self.aliases.iter().copied());
@@ -191,6 +198,10 @@ impl<T: Value + Clone> Declared for Property<T> {
 }
 
 impl<I: Value + Clone> Declared for ListProperty<I> {
+    fn slot(&self) -> &'static str {
+        self.key
+    }
+
     fn declare(&'static self, catalogue: &mut Catalogue) {
         let store: Store = Box::new(move |settings, written, value| {
             let parsed = (self.parse)(written, value)?;
@@ -235,6 +246,10 @@ where
     K: Copy + Ord + fmt::Debug + Send + Sync + 'static,
     T: Clone + fmt::Debug + Send + Sync + 'static,
 {
+    fn slot(&self) -> &'static str {
+        self.name
+    }
+
     fn declare(&'static self, catalogue: &mut Catalogue) {
         for member in (self.members)() {
             catalogue.add(&member.key, member.levels, self.store(member.member));
@@ -361,8 +376,8 @@ impl Settings {
     ///
     /// # Panics
     ///
-    /// If the slot holds another type: two declarations share a name, which the catalogue's
-    /// tests rule out.
+    /// If the slot holds another type: two declarations share a slot, which a test of the
+    /// declarations rules out.
     pub(crate) fn slot_mut<V: Value + Default>(&mut self, name: &'static str) -> &mut V {
         self.slots
             .entry(name)

@@ -1,108 +1,41 @@
-//! The Kubernetes platform's properties, each declared once (see `settings.rs` for what a
-//! declaration holds), with the types and checks of their values.
+//! The Kubernetes platform's properties, each declared once: this table is the one place a
+//! property's key, spellings, levels, value check and combination rule are written (see
+//! `settings.rs` for what a declaration holds). The types and checks of the values are in
+//! `values`.
 //!
 //! A declaration's `parse` checks everything that can be checked on the value alone, so a bad
 //! server setting fails when the platform is built; what depends on other properties or on the
 //! app (a mount naming a volume, container names) is checked while rendering.
 
-use std::collections::BTreeMap;
-use std::fmt;
+mod values;
 
 use k8s_openapi::api::core::v1::{
     Container, NodeAffinity, PodAffinity, PodAntiAffinity, PodSecurityContext, SecurityContext,
     Toleration, Volume, VolumeMount,
 };
 
-use super::formats::{self, PairStyle};
+use super::formats;
 use super::init::InitContainerSpec;
 use super::keys::{
-    self, InitField, Level, Levels, ProbeKey, ProbeKind, ProbeName, ProbeSetting, ResourceKey,
-    ResourceName,
+    InitField, Levels, ProbeKey, ProbeKind, ProbeName, ProbeSetting, ResourceKey, ResourceName,
 };
 use super::metadata;
 use super::names;
 use super::settings::{Declared, Family, ListProperty, Member, Merge, Property};
 use super::structured::parse_yaml;
-use crate::{Error, Result};
+use crate::Error;
+pub(crate) use values::{
+    EntryPointStyle, InitPart, KeyRef, Map, NodePort, ProbeValue, Secret, image,
+};
+use values::{
+    annotations, config_map_key_refs, count, entry_point_style, image_pull_policy,
+    indexed_init_container, labels, name, node_port, one_of, probe_type, probe_value, resource,
+    restart_policy, secret_key_refs, subdomain, subdomains,
+};
 
 use Levels::{AppOnly, Both, ServerOnly};
 
-/// Labels, annotations, node selectors.
-pub(crate) type Map = BTreeMap<String, String>;
-
-/// A value that must not appear in `Debug` output or error messages.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Secret(String);
-
-impl Secret {
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// How the app's properties reach the app (`entryPointStyle`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EntryPointStyle {
-    /// `--key=value` arguments.
-    Exec,
-    /// `KEY_NAME=value` environment variables.
-    Shell,
-    /// One `SPRING_APPLICATION_JSON` environment variable.
-    Boot,
-}
-
-/// The per-app `createNodePort` value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NodePort {
-    /// `true`: Kubernetes picks the node port.
-    Any,
-    /// An explicit node port.
-    Port(i32),
-}
-
-/// A `secretKeyRefs` / `configMapKeyRefs` entry: an environment variable from one key of a
-/// Secret or ConfigMap.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct KeyRef {
-    pub(crate) env_var_name: String,
-    pub(crate) name: String,
-    pub(crate) data_key: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SecretKeyRefYaml {
-    env_var_name: String,
-    secret_name: String,
-    data_key: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfigMapKeyRefYaml {
-    env_var_name: String,
-    config_map_name: String,
-    data_key: String,
-}
-
-/// A value of a probe key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ProbeValue {
-    /// Delay, period, timeout, failure and success thresholds; ports.
-    Number(i32),
-    /// HTTP path or scheme.
-    Text(String),
-    /// A `COMMAND` probe's command.
-    Command(Vec<String>),
-}
-
-/// Every declaration, for the catalogue.
+/// Every declaration, for the catalogue: a property not listed here is an unknown key.
 pub(crate) static ALL: &[&dyn Declared] = &[
     &NAMESPACE,
     &IMAGE_PULL_POLICY,
@@ -229,7 +162,7 @@ pub(crate) static ENVIRONMENT_VARIABLES: ListProperty<(String, Secret)> = ListPr
         let vars = formats::parse_env(key, value)?;
         Ok(vars
             .into_iter()
-            .map(|(name, text)| (name, Secret(text)))
+            .map(|(name, text)| (name, Secret::new(text)))
             .collect())
     },
     merge: Merge::LaterReplacesInPlace(|a, b| a.0 == b.0),
@@ -537,18 +470,7 @@ pub(crate) static CONFIG_MAP_REFS: ListProperty<String> = ListProperty {
 pub(crate) static SECRET_KEY_REFS: ListProperty<KeyRef> = ListProperty {
     key: "secretKeyRefs",
     levels: Both,
-    parse: |key, value| {
-        key_refs(
-            key,
-            value,
-            "a list of {envVarName, secretName, dataKey}",
-            |r: SecretKeyRefYaml| KeyRef {
-                env_var_name: r.env_var_name,
-                name: r.secret_name,
-                data_key: r.data_key,
-            },
-        )
-    },
+    parse: secret_key_refs,
     merge: Merge::FirstOfEach(|a, b| a.env_var_name == b.env_var_name),
 };
 
@@ -556,18 +478,7 @@ pub(crate) static SECRET_KEY_REFS: ListProperty<KeyRef> = ListProperty {
 pub(crate) static CONFIG_MAP_KEY_REFS: ListProperty<KeyRef> = ListProperty {
     key: "configMapKeyRefs",
     levels: Both,
-    parse: |key, value| {
-        key_refs(
-            key,
-            value,
-            "a list of {envVarName, configMapName, dataKey}",
-            |r: ConfigMapKeyRefYaml| KeyRef {
-                env_var_name: r.env_var_name,
-                name: r.config_map_name,
-                data_key: r.data_key,
-            },
-        )
-    },
+    parse: config_map_key_refs,
     merge: Merge::FirstOfEach(|a, b| a.env_var_name == b.env_var_name),
 };
 
@@ -616,52 +527,6 @@ pub(crate) static INDEXED_INIT_CONTAINERS: Family<(usize, Option<InitField>), In
         Some(_) => Ok(InitPart::Field(value.to_owned())),
     },
 };
-
-/// A value of [`INDEXED_INIT_CONTAINERS`].
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum InitPart {
-    /// `initContainers[<i>]`: the whole container.
-    Spec(InitContainerSpec),
-    /// `initContainers[<i>].<field>`: one field.
-    Field(String),
-}
-
-/// `initContainers[<i>]` and `initContainers[<i>].<field>` (per-app only).
-fn indexed_init_container(
-    normalized: &str,
-    level: Level,
-) -> Option<Result<(usize, Option<InitField>), &'static str>> {
-    let rest = normalized.strip_prefix("initcontainers[")?;
-    if level == Level::Server {
-        return Some(Err(
-            "indexed `initContainers[<i>]` keys are per-app; at server level set \
-             `initContainers` to a YAML list",
-        ));
-    }
-    let Some((index, field)) = rest.split_once(']') else {
-        return Some(Err(
-            "expected `initContainers[<index>]`, the `]` is missing",
-        ));
-    };
-    let Ok(index) = index.parse::<usize>() else {
-        return Some(Err(
-            "the index of `initContainers[<index>]` must be a number",
-        ));
-    };
-    if field.is_empty() {
-        return Some(Ok((index, None)));
-    }
-    let field = InitField::SPELLINGS
-        .iter()
-        .find(|(spelling, _)| keys::normalize(spelling) == field)
-        .map(|(_, field)| (index, Some(*field)))
-        .ok_or(
-            "the fields of `initContainers[<i>].<field>` are name (containerName), image \
-             (imageName), command (commands), args, env (environmentVariables) and \
-             volumeMounts",
-        );
-    Some(field)
-}
 
 /// Kubernetes Containers beside the app's, merged by name (the app's first).
 pub(crate) static ADDITIONAL_CONTAINERS: ListProperty<Container> = ListProperty {
@@ -742,7 +607,7 @@ pub(crate) static APP_ADMIN_PASSWORD: Property<Secret> = Property {
     key: "appAdmin.password",
     levels: ServerOnly,
     aliases: &[],
-    parse: |_, value| Ok(Secret(value.to_owned())),
+    parse: |_, value| Ok(Secret::new(value.to_owned())),
 };
 
 // ---------------------------------------------------------------- Tasks, schedules, status
@@ -841,7 +706,7 @@ pub(crate) static MAXIMUM_CONCURRENT_TASKS: Property<i32> = Property {
     parse: count,
 };
 
-// ---------------------------------------------------------------- Value checks
+// ---------------------------------------------------------------- Helpers
 
 fn member<K>(key: impl Into<String>, levels: Levels, member: K) -> Member<K> {
     Member {
@@ -851,226 +716,12 @@ fn member<K>(key: impl Into<String>, levels: Levels, member: K) -> Member<K> {
     }
 }
 
-fn name(
-    key: &str,
-    value: &str,
-    valid: fn(&str) -> bool,
-    rule: &'static str,
-    what: &'static str,
-) -> Result<String> {
-    let trimmed = value.trim();
-    names::check(valid, rule, what, trimmed, &format!("`{key}`"))?;
-    Ok(trimmed.to_owned())
-}
-
-fn subdomain(key: &str, value: &str, what: &'static str) -> Result<String> {
-    name(
-        key,
-        value,
-        names::is_dns1123_subdomain,
-        names::DNS1123_SUBDOMAIN,
-        what,
-    )
-}
-
-fn subdomains(key: &str, value: &str, what: &'static str) -> Result<Vec<String>> {
-    formats::parse_names(key, value)?
-        .iter()
-        .map(|item| subdomain(key, item, what))
-        .collect()
-}
-
-fn annotations(key: &str, value: &str) -> Result<Map> {
-    let pairs = formats::parse_pairs(key, value, PairStyle::Annotations)?;
-    names::check_annotation_keys(pairs.keys(), &format!("`{key}`"))?;
-    Ok(pairs)
-}
-
-fn labels(key: &str, value: &str) -> Result<Map> {
-    let pairs = formats::parse_pairs(key, value, PairStyle::Labels)?;
-    names::check_labels(&pairs, &format!("`{key}`"))?;
-    Ok(pairs)
-}
-
-/// `Always`, `IfNotPresent` or `Never`, relaxed (`if-not-present`, `ALWAYS`).
-fn image_pull_policy(key: &str, value: &str) -> Result<String> {
-    match keys::normalize(value.trim()).as_str() {
-        "always" => Ok("Always".to_owned()),
-        "ifnotpresent" => Ok("IfNotPresent".to_owned()),
-        "never" => Ok("Never".to_owned()),
-        _ => Err(Error::invalid(
-            key,
-            format!(
-                "`{value}` is not an image pull policy; expected Always, IfNotPresent or Never"
-            ),
-        )),
-    }
-}
-
-fn entry_point_style(key: &str, value: &str) -> Result<EntryPointStyle> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "exec" => Ok(EntryPointStyle::Exec),
-        "shell" => Ok(EntryPointStyle::Shell),
-        "boot" => Ok(EntryPointStyle::Boot),
-        _ => Err(Error::invalid(
-            key,
-            format!("`{value}` is not an entry point style; expected exec, shell or boot"),
-        )),
-    }
-}
-
-fn probe_type(key: &str, value: &str) -> Result<ProbeKind> {
-    match value.trim().to_ascii_uppercase().as_str() {
-        "HTTP" => Ok(ProbeKind::Http),
-        "TCP" => Ok(ProbeKind::Tcp),
-        "COMMAND" => Ok(ProbeKind::Command),
-        _ => Err(Error::invalid(
-            key,
-            format!("`{value}` is not a probe type; expected HTTP, TCP or COMMAND"),
-        )),
-    }
-}
-
-fn restart_policy(key: &str, value: &str) -> Result<String> {
-    match value.trim() {
-        policy @ ("Always" | "OnFailure" | "Never") => Ok(policy.to_owned()),
-        _ => Err(Error::invalid(
-            key,
-            format!("`{value}` is not a restart policy; expected Always, OnFailure or Never"),
-        )),
-    }
-}
-
-fn node_port(key: &str, value: &str) -> Result<NodePort> {
-    if value.trim().eq_ignore_ascii_case("true") {
-        return Ok(NodePort::Any);
-    }
-    formats::parse_port(key, value)
-        .map(NodePort::Port)
-        .map_err(|_| {
-            Error::invalid(
-                key,
-                format!("`{value}` is not valid; expected `true` (any node port) or a port number"),
-            )
-        })
-}
-
-fn probe_value(key: &str, value: &str, setting: ProbeSetting) -> Result<ProbeValue> {
-    let number = |min| formats::parse_i32(key, value, min).map(ProbeValue::Number);
-    match setting {
-        ProbeSetting::Delay => number(0),
-        ProbeSetting::Period
-        | ProbeSetting::Timeout
-        | ProbeSetting::Failure
-        | ProbeSetting::Success => number(1),
-        ProbeSetting::Port => formats::parse_port(key, value).map(ProbeValue::Number),
-        ProbeSetting::Path => {
-            let path = value.trim();
-            if path.starts_with('/') && !path.contains(char::is_whitespace) {
-                Ok(ProbeValue::Text(path.to_owned()))
-            } else {
-                Err(Error::invalid(
-                    key,
-                    format!("`{value}` is not an HTTP path; expected e.g. `/actuator/health`"),
-                ))
-            }
-        }
-        ProbeSetting::Scheme => match value.trim().to_ascii_uppercase().as_str() {
-            scheme @ ("HTTP" | "HTTPS") => Ok(ProbeValue::Text(scheme.to_owned())),
-            _ => Err(Error::invalid(
-                key,
-                format!("`{value}` is not a scheme; expected HTTP or HTTPS"),
-            )),
-        },
-        ProbeSetting::Command => formats::parse_command(key, value).map(ProbeValue::Command),
-    }
-}
-
-fn resource(key: &str, value: &str, resource: ResourceKey) -> Result<String> {
-    match resource {
-        ResourceKey::GpuVendor => {
-            let vendor = value.trim();
-            if names::is_qualified_name(vendor) && vendor.contains('/') {
-                Ok(vendor.to_owned())
-            } else {
-                Err(Error::invalid(
-                    key,
-                    format!(
-                        "`{value}` is not an extended resource name; expected e.g. `nvidia.com/gpu`"
-                    ),
-                ))
-            }
-        }
-        ResourceKey::GpuCount => {
-            formats::parse_int(key, value, 0, i64::from(i32::MAX)).map(|count| count.to_string())
-        }
-        ResourceKey::Limit(_) | ResourceKey::Request(_) => formats::parse_quantity(key, value),
-    }
-}
-
-fn key_refs<T: serde::de::DeserializeOwned>(
-    key: &str,
-    value: &str,
-    what: &str,
-    convert: fn(T) -> KeyRef,
-) -> Result<Vec<KeyRef>> {
-    let refs: Vec<KeyRef> = parse_yaml::<Vec<T>>(key, value, what)?
-        .into_iter()
-        .map(convert)
-        .collect();
-    for entry in &refs {
-        formats::check_env_name(key, &entry.env_var_name)?;
-        names::check(
-            names::is_dns1123_subdomain,
-            names::DNS1123_SUBDOMAIN,
-            "object name",
-            &entry.name,
-            &format!("`{key}`"),
-        )?;
-        if entry.data_key.trim().is_empty() {
-            return Err(Error::invalid(
-                key,
-                format!("the `dataKey` of `{}` is empty", entry.env_var_name),
-            ));
-        }
-    }
-    Ok(refs)
-}
-
-/// A non-negative `i32`.
-fn count(key: &str, value: &str) -> Result<i32> {
-    formats::parse_i32(key, value, 0)
-}
-
-/// One of `allowed`, exactly.
-fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<String> {
-    let trimmed = value.trim();
-    if allowed.contains(&trimmed) {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(Error::invalid(
-            key,
-            format!("`{value}` is not one of {}", allowed.join(", ")),
-        ))
-    }
-}
-
-/// An image reference: non-empty, without whitespace.
-pub(crate) fn image(key: &str, value: &str) -> Result<String> {
-    let image = value.trim();
-    if image.is_empty() || image.contains(char::is_whitespace) {
-        return Err(Error::invalid(
-            key,
-            format!("`{value}` is not an image reference"),
-        ));
-    }
-    Ok(image.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::settings::Settings;
     use super::*;
+    use crate::Result;
+    use crate::kubernetes::keys::Level;
+    use crate::kubernetes::settings::Settings;
 
     fn app(pairs: &[(&str, &str)]) -> Result<Settings> {
         let mut settings = Settings::default();
