@@ -52,26 +52,20 @@
 //! Module map: `settings` (how a property is declared, and the parsed values), `properties`
 //! (the declarations), `keys` (the catalogue of keys, relaxed names), `formats` and
 //! `structured` (value parsing), `platform` (server settings), `context` (one app's inputs
-//! and names), `names` (naming rules), `metadata` (labels), `container`, `probes`,
-//! `resources`, `init`, `pod`, `service`, `workload` (the objects) and `yaml` (output).
+//! and names), `names` (naming rules), `render` (the objects: the pod spec every workload
+//! shares, labels, the Service, the Deployment or StatefulSet), `mask` (hiding secrets in
+//! rendered objects) and `yaml` (output).
 
-mod container;
 mod context;
 mod formats;
-mod init;
 mod keys;
 mod mask;
-mod metadata;
 mod names;
 mod platform;
-mod pod;
-mod probes;
 mod properties;
-mod resources;
-mod service;
+mod render;
 mod settings;
 mod structured;
-mod workload;
 mod yaml;
 
 use std::collections::BTreeMap;
@@ -181,10 +175,10 @@ pub fn render_app(
     secrets: &dyn SecretSource,
 ) -> Result<AppObjects> {
     let context = context::Context::new(request, &platform.settings, secrets)?;
-    let labels = metadata::Labels::new(&context)?;
-    let probes = probes::probes(&context)?;
-    let main = container::main_container(&context, &probes)?;
-    let service = service::service(&context, &labels)?;
-    let workload = workload::workload(&context, &labels, main)?;
+    let labels = render::Labels::new(&context)?;
+    let probes = render::probes(&context)?;
+    let main = render::main_container(&context, &probes)?;
+    let service = render::service(&context, &labels)?;
+    let workload = render::workload(&context, &labels, main)?;
     Ok(AppObjects { service, workload })
 }

@@ -15,17 +15,16 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::formats;
-use super::init::InitContainerSpec;
 use super::keys::{
     InitField, Levels, ProbeKey, ProbeKind, ProbeName, ProbeSetting, ResourceKey, ResourceName,
 };
-use super::metadata;
 use super::names;
+use super::render;
 use super::settings::{Declared, Family, ListProperty, Member, Merge, Property};
 use super::structured::parse_yaml;
 use crate::Error;
 pub(crate) use values::{
-    EntryPointStyle, InitPart, KeyRef, Map, NodePort, ProbeValue, Secret, image,
+    EntryPointStyle, InitContainerSpec, InitPart, KeyRef, Map, NodePort, ProbeValue, Secret, image,
 };
 use values::{
     annotations, config_map_key_refs, count, entry_point_style, image_pull_policy,
@@ -317,7 +316,7 @@ pub(crate) static DEPLOYMENT_LABELS: ListProperty<(String, String)> = ListProper
     levels: Both,
     parse: |key, value| {
         let labels = labels(key, value)?;
-        if let Some(reserved) = labels.keys().find(|label| metadata::is_reserved(label)) {
+        if let Some(reserved) = labels.keys().find(|label| render::is_reserved_label(label)) {
             return Err(Error::invalid(
                 key,
                 format!("the label `{reserved}` is set by the deployer and cannot be changed"),

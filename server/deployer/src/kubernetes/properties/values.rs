@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use k8s_openapi::api::core::v1::VolumeMount;
+use serde::de::{self, Deserializer, Visitor};
+
 use crate::kubernetes::formats::{self, PairStyle};
-use crate::kubernetes::init::InitContainerSpec;
 use crate::kubernetes::keys::{self, InitField, Level, ProbeKind, ProbeSetting, ResourceKey};
 use crate::kubernetes::names;
 use crate::kubernetes::structured::parse_yaml;
@@ -90,7 +92,67 @@ pub(crate) enum ProbeValue {
     Command(Vec<String>),
 }
 
-/// A value of [`INDEXED_INIT_CONTAINERS`].
+/// SCDF's init container YAML: `{imageName: busybox:1, containerName: init, commands: [sh, -c,
+/// x]}`. Each field accepts SCDF's long and short spelling; lists also accept a comma-separated
+/// text, as Spring's binding does.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InitContainerSpec {
+    #[serde(alias = "containerName")]
+    pub(crate) name: Option<String>,
+    #[serde(alias = "imageName")]
+    pub(crate) image: Option<String>,
+    #[serde(alias = "commands", default, deserialize_with = "string_list")]
+    pub(crate) command: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub(crate) args: Option<Vec<String>>,
+    pub(crate) volume_mounts: Option<Vec<VolumeMount>>,
+    /// `K=V` entries.
+    #[serde(alias = "env", default, deserialize_with = "string_list")]
+    pub(crate) environment_variables: Option<Vec<String>>,
+    /// `NAME=fieldPath` entries, e.g. `POD_UID=metadata.uid`.
+    #[serde(default, deserialize_with = "string_list")]
+    pub(crate) environment_variables_from_field_refs: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub(crate) config_map_ref_env_vars: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub(crate) secret_ref_env_vars: Option<Vec<String>>,
+}
+
+/// A list of texts given as a YAML list or as one comma-separated text.
+fn string_list<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    struct ListVisitor;
+
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = Option<Vec<String>>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str("a list of texts or a comma-separated text")
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Some(value.split(',').map(str::to_owned).collect()))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element::<String>()? {
+                items.push(item);
+            }
+            Ok(Some(items))
+        }
+    }
+
+    deserializer.deserialize_any(ListVisitor)
+}
+
+/// A value of [`INDEXED_INIT_CONTAINERS`](super::INDEXED_INIT_CONTAINERS).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum InitPart {
     /// `initContainers[<i>]`: the whole container.

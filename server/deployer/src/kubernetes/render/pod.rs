@@ -1,4 +1,4 @@
-//! The pod spec (reference section 1.5).
+//! The pod spec (reference section 1.5), shared by every object that runs the app's pods.
 //!
 //! Deliberate departures from SCDF, all about emitting valid, minimal objects:
 //!
@@ -7,9 +7,9 @@
 //! * Duplicate image pull secrets are rendered once (SCDF repeats them, which server-side
 //!   apply rejects).
 //! * Volumes mounted only by init containers are kept (SCDF drops them, leaving an invalid pod).
-//! * A volume mount naming no volume, duplicate container names and a restart policy other than
-//!   `Always` (Deployments and StatefulSets allow no other) are errors here instead of at the
-//!   API server.
+//! * A volume mount naming no volume, duplicate container names and a restart policy the
+//!   pod's controller does not accept (Deployments and StatefulSets accept only `Always`) are
+//!   errors here instead of at the API server.
 
 use std::collections::BTreeSet;
 
@@ -17,9 +17,9 @@ use k8s_openapi::api::core::v1::{
     Affinity, Container, LocalObjectReference, PodSpec, Toleration, Volume,
 };
 
-use super::context::Context;
 use super::init::{additional_containers, init_containers};
-use super::properties::{
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
     DEPLOYMENT_SERVICE_ACCOUNT_NAME, HOST_NETWORK, IMAGE_PULL_SECRET, IMAGE_PULL_SECRETS,
     NODE_AFFINITY, NODE_SELECTOR, POD_AFFINITY, POD_ANTI_AFFINITY, POD_SECURITY_CONTEXT,
     PRIORITY_CLASS_NAME, RESTART_POLICY, SHARE_PROCESS_NAMESPACE, TERMINATION_GRACE_PERIOD_SECONDS,
@@ -27,25 +27,61 @@ use super::properties::{
 };
 use crate::{Error, Result};
 
-/// What the workload adds to the pod: the StatefulSet's own volume, init container and the
-/// volume claim template its containers may mount by name.
-#[derive(Debug, Default)]
-pub(crate) struct PodExtras {
+/// The restart policies the controller of a pod accepts, and the one it gets by default.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RestartPolicies {
+    /// The policy of a pod whose `restartPolicy` is not set.
+    pub(crate) default: &'static str,
+    /// The policies the controller accepts.
+    pub(crate) allowed: &'static [&'static str],
+    /// Why others are refused, completed by "not `<the policy>`".
+    pub(crate) why: &'static str,
+}
+
+/// Stream apps' pods: their Deployments and StatefulSets accept only `Always`.
+pub(crate) const STREAM_APP_RESTART: RestartPolicies = RestartPolicies {
+    default: "Always",
+    allowed: &["Always"],
+    why: "stream apps run as Deployments or StatefulSets, whose pods only support the restart \
+          policy `Always`",
+};
+
+/// What the object wrapping the pod decides about it: the restart policies its controller
+/// accepts, and what it adds to the pod (the StatefulSet's own volume and init container, and
+/// the volume claim template its containers may mount by name).
+#[derive(Debug)]
+pub(crate) struct PodOptions {
+    pub(crate) restart: RestartPolicies,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) init_container: Option<Container>,
     pub(crate) claim_template: Option<String>,
 }
 
+impl PodOptions {
+    /// Nothing added, with the given restart policies.
+    pub(crate) const fn new(restart: RestartPolicies) -> Self {
+        Self {
+            restart,
+            volumes: Vec::new(),
+            init_container: None,
+            claim_template: None,
+        }
+    }
+}
+
+/// The pod spec of the app: `main` (the app's container), the user's init and additional
+/// containers, and the pod-level settings.
 pub(crate) fn pod_spec(
     context: &Context<'_>,
     main: Container,
-    extras: PodExtras,
+    options: PodOptions,
 ) -> Result<PodSpec> {
-    let PodExtras {
+    let PodOptions {
+        restart,
         volumes: extra_volumes,
         init_container,
         claim_template,
-    } = extras;
+    } = options;
     let security_context = main.security_context.clone();
     let additional = additional_containers(context, security_context.as_ref())?;
     let mut init = init_containers(context, security_context.as_ref())?;
@@ -70,16 +106,15 @@ pub(crate) fn pod_spec(
     }
 
     let restart_policy = context.get(&RESTART_POLICY);
-    if let Some(policy) = restart_policy.filter(|prop| prop.value != "Always") {
+    if let Some(policy) =
+        restart_policy.filter(|prop| !restart.allowed.contains(&prop.value.as_str()))
+    {
         return Err(Error::invalid(
             &policy.key,
-            format!(
-                "stream apps run as Deployments or StatefulSets, whose pods only support the \
-                 restart policy `Always`, not `{}`",
-                policy.value
-            ),
+            format!("{}, not `{}`", restart.why, policy.value),
         ));
     }
+    let restart_policy = restart_policy.map_or(restart.default, |prop| prop.value.as_str());
 
     let mut containers = vec![main];
     containers.extend(additional.into_iter().map(|(container, _)| container));
@@ -94,7 +129,7 @@ pub(crate) fn pod_spec(
     Ok(PodSpec {
         image_pull_secrets: Some(image_pull_secrets(context)).filter(|list| !list.is_empty()),
         containers,
-        restart_policy: Some("Always".to_owned()),
+        restart_policy: Some(restart_policy.to_owned()),
         termination_grace_period_seconds: context
             .get(&TERMINATION_GRACE_PERIOD_SECONDS)
             .map(|prop| prop.value),

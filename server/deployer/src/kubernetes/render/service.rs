@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::context::Context;
 use super::metadata::{self, Labels};
-use super::properties::{
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
     CREATE_LOAD_BALANCER, CREATE_NODE_PORT, NAMESPACE, NodePort, SERVICE_ANNOTATIONS, SERVICE_PORTS,
 };
 use crate::{Error, Result};

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::context::Context;
-use super::keys::ResourceKey;
-use super::properties::RESOURCES;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::keys::ResourceKey;
+use crate::kubernetes::properties::RESOURCES;
 
 /// The main container's resources, or `None` when nothing is set.
 pub(crate) fn resources(context: &Context<'_>) -> Option<ResourceRequirements> {

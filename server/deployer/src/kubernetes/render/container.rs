@@ -23,16 +23,16 @@ use k8s_openapi::api::core::v1::{
 
 use dataflow_core::deployment::GROUP;
 
-use super::context::Context;
 use super::probes::Probes;
-use super::properties::{
+use super::resources::resources;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
     APP_ADMIN_PASSWORD, APP_ADMIN_USER, CONFIG_MAP_KEY_REFS, CONFIG_MAP_REFS, CONTAINER_COMMAND,
     CONTAINER_PORTS, CONTAINER_SECURITY_CONTEXT, ENTRY_POINT_STYLE, ENVIRONMENT_VARIABLES,
     EntryPointStyle, HOST_NETWORK, IMAGE_PULL_POLICY, KeyRef, LIFECYCLE_POST_START,
     LIFECYCLE_PRE_STOP, SECRET_KEY_REFS, SECRET_REFS, VOLUME_MOUNTS,
 };
-use super::resources::resources;
-use super::settings::{ListProperty, Property};
+use crate::kubernetes::settings::{ListProperty, Property};
 use crate::{Error, Result};
 
 /// The variable status tracking identifies the app's container by.

@@ -25,12 +25,12 @@
 use k8s_openapi::api::core::v1::{ExecAction, HTTPGetAction, HTTPHeader, Probe, TCPSocketAction};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::context::Context;
-use super::keys::{ProbeKey, ProbeKind, ProbeName, ProbeSetting};
-use super::properties::{
+use crate::kubernetes::context::Context;
+use crate::kubernetes::keys::{ProbeKey, ProbeKind, ProbeName, ProbeSetting};
+use crate::kubernetes::properties::{
     BOOT_MAJOR_VERSION, PROBE_CREDENTIALS_SECRET, PROBE_TYPE, PROBES, ProbeValue,
 };
-use super::settings::Prop;
+use crate::kubernetes::settings::Prop;
 use crate::{Error, Result};
 
 /// The three probes, and the ports they need on the container.

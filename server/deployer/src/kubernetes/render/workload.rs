@@ -23,15 +23,15 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
-use super::context::Context;
 use super::metadata::{self, Labels};
-use super::pod::{PodExtras, pod_spec};
-use super::properties::{
+use super::pod::{PodOptions, STREAM_APP_RESTART, pod_spec};
+use crate::Result;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
     CLAIM_TEMPLATE_NAME, CLAIM_TEMPLATE_STORAGE, CLAIM_TEMPLATE_STORAGE_CLASS_NAME, NAMESPACE,
     POD_ANNOTATIONS, STATEFUL_SET_INIT_CONTAINER_IMAGE_NAME,
 };
-use super::{Workload, names};
-use crate::Result;
+use crate::kubernetes::{Workload, names};
 
 /// The StatefulSet's `emptyDir` volume holding the instance index.
 const CONFIG_VOLUME: &str = "config";
@@ -59,7 +59,7 @@ pub(crate) fn workload(
         ..ObjectMeta::default()
     };
     if !context.request.indexed {
-        let spec = pod_spec(context, main, PodExtras::default())?;
+        let spec = pod_spec(context, main, PodOptions::new(STREAM_APP_RESTART))?;
         return Ok(Workload::Deployment(Deployment {
             metadata: object_metadata,
             spec: Some(DeploymentSpec {
@@ -143,7 +143,8 @@ pub(crate) fn workload(
         security_context: main.security_context.clone(),
         ..Container::default()
     };
-    let extras = PodExtras {
+    let options = PodOptions {
+        restart: STREAM_APP_RESTART,
         volumes: vec![Volume {
             name: CONFIG_VOLUME.to_owned(),
             empty_dir: Some(EmptyDirVolumeSource::default()),
@@ -152,7 +153,7 @@ pub(crate) fn workload(
         init_container: Some(index_provider),
         claim_template: Some(claim_name),
     };
-    let spec = pod_spec(context, main, extras)?;
+    let spec = pod_spec(context, main, options)?;
     Ok(Workload::StatefulSet(StatefulSet {
         metadata: object_metadata,
         spec: Some(StatefulSetSpec {

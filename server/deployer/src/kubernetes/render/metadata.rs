@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 
 use dataflow_core::deployment::{APP_NAME, GROUP};
 
-use super::context::Context;
-use super::names;
-use super::properties::DEPLOYMENT_LABELS;
-use super::settings::Property;
 use crate::Result;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::names;
+use crate::kubernetes::properties::DEPLOYMENT_LABELS;
+use crate::kubernetes::settings::Property;
 
 pub(crate) const APP_ID: &str = "spring-app-id";
 pub(crate) const DEPLOYMENT_ID: &str = "spring-deployment-id";
@@ -29,7 +29,7 @@ pub(crate) const COMPONENT: &str = "app.kubernetes.io/component";
 pub(crate) const NAME: &str = "app.kubernetes.io/name";
 
 /// Labels the deployer sets itself; `deploymentLabels` may not override them, since that would
-/// break selectors or our ownership marker (see [`is_reserved`]).
+/// break selectors or our ownership marker (see [`is_reserved_label`]).
 const RESERVED: [&str; 9] = [
     APP_ID,
     DEPLOYMENT_ID,
@@ -45,7 +45,7 @@ const RESERVED: [&str; 9] = [
 pub(crate) type Map = BTreeMap<String, String>;
 
 /// Whether the deployer sets the label itself.
-pub(crate) fn is_reserved(label: &str) -> bool {
+pub(crate) fn is_reserved_label(label: &str) -> bool {
     RESERVED.contains(&label)
 }
 

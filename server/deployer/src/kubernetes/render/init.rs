@@ -8,48 +8,20 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, Container, EnvFromSource, EnvVar, EnvVarSource, ObjectFieldSelector,
-    SecretEnvSource, SecurityContext, VolumeMount,
+    SecretEnvSource, SecurityContext,
 };
-use serde::de::{self, Deserializer, Visitor};
 
-use super::context::Context;
-use super::formats;
-use super::keys::InitField;
-use super::names;
-use super::properties::{
+use crate::kubernetes::context::Context;
+use crate::kubernetes::formats;
+use crate::kubernetes::keys::InitField;
+use crate::kubernetes::names;
+use crate::kubernetes::properties::{
     ADDITIONAL_CONTAINERS, INDEXED_INIT_CONTAINERS, INIT_CONTAINER, INIT_CONTAINER_FIELDS,
-    INIT_CONTAINERS, InitPart,
+    INIT_CONTAINERS, InitContainerSpec, InitPart,
 };
-use super::settings::{Prop, Settings};
-use super::structured::parse_yaml;
+use crate::kubernetes::settings::{Prop, Settings};
+use crate::kubernetes::structured::parse_yaml;
 use crate::{Error, Result};
-
-/// SCDF's init container YAML: `{imageName: busybox:1, containerName: init, commands: [sh, -c,
-/// x]}`. Each field accepts SCDF's long and short spelling; lists also accept a comma-separated
-/// text, as Spring's binding does.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct InitContainerSpec {
-    #[serde(alias = "containerName")]
-    name: Option<String>,
-    #[serde(alias = "imageName")]
-    image: Option<String>,
-    #[serde(alias = "commands", default, deserialize_with = "string_list")]
-    command: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "string_list")]
-    args: Option<Vec<String>>,
-    volume_mounts: Option<Vec<VolumeMount>>,
-    /// `K=V` entries.
-    #[serde(alias = "env", default, deserialize_with = "string_list")]
-    environment_variables: Option<Vec<String>>,
-    /// `NAME=fieldPath` entries, e.g. `POD_UID=metadata.uid`.
-    #[serde(default, deserialize_with = "string_list")]
-    environment_variables_from_field_refs: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "string_list")]
-    config_map_ref_env_vars: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "string_list")]
-    secret_ref_env_vars: Option<Vec<String>>,
-}
 
 /// The flattened fields of one init container (`initContainer.image`, ...).
 type InitFields = BTreeMap<InitField, Prop<String>>;
@@ -83,39 +55,6 @@ fn indexed_entries(settings: &Settings) -> BTreeMap<usize, IndexedInit> {
         }
     }
     entries
-}
-
-/// A list of texts given as a YAML list or as one comma-separated text.
-fn string_list<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Vec<String>>, D::Error> {
-    struct ListVisitor;
-
-    impl<'de> Visitor<'de> for ListVisitor {
-        type Value = Option<Vec<String>>;
-
-        fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            formatter.write_str("a list of texts or a comma-separated text")
-        }
-
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-            Ok(Some(value.split(',').map(str::to_owned).collect()))
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element::<String>()? {
-                items.push(item);
-            }
-            Ok(Some(items))
-        }
-    }
-
-    deserializer.deserialize_any(ListVisitor)
 }
 
 impl InitContainerSpec {
@@ -177,7 +116,7 @@ impl InitContainerSpec {
             ));
         }
         check_container_name(key, name)?;
-        let image = super::properties::image(key, image)?;
+        let image = crate::kubernetes::properties::image(key, image)?;
         let mut env: Vec<EnvVar> = Vec::new();
         // Each entry is one variable (a list item, or one piece of a comma-separated text), so
         // it is split once, at its first `=`: `HOSTS=a=1,b=2` as a list item is one variable.
