@@ -2,6 +2,14 @@
 //!
 //! Planning (turning a definition, the registry and the user's deployment properties into
 //! requests) lives in [`crate::planning`]; platforms (`dataflow-deployer`) only read requests.
+//!
+//! SCDF passes everything a platform needs as text deployment properties. Here the generic
+//! ones, which every platform reads ([`GROUP`], [`APP_NAME`], [`COUNT`] and [`INDEXED`]), are
+//! decided once by planning and carried as typed fields ([`AppDeploymentRequest::group`],
+//! [`app_name`](AppDeploymentRequest::app_name),
+//! [`instances`](AppDeploymentRequest::instances) and
+//! [`indexed`](AppDeploymentRequest::indexed)). Only platform-specific keys (such as
+//! `spring.cloud.deployer.kubernetes.*`) stay text, for the platform to parse.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,13 +19,15 @@ use crate::sanitize::mask_properties;
 
 /// `spring.cloud.deployer.` — the prefix of every deployment property a platform reads.
 pub const DEPLOYER_PREFIX: &str = "spring.cloud.deployer.";
-/// The stream the app belongs to; platforms prefix resource names with it.
+/// SCDF's key of [`AppDeploymentRequest::group`]. Platforms name it in messages about names
+/// derived from the group.
 pub const GROUP: &str = "spring.cloud.deployer.group";
-/// The app's label, without the release version: names the app's Service.
+/// SCDF's key of [`AppDeploymentRequest::app_name`].
 pub const APP_NAME: &str = "spring.cloud.deployer.appName";
-/// How many instances to run (default 1).
+/// SCDF's key of [`AppDeploymentRequest::instances`]; users set it as `deployer.<app>.count`.
 pub const COUNT: &str = "spring.cloud.deployer.count";
-/// `true` when the app consumes a partitioned destination: each instance needs a stable index.
+/// SCDF's key of [`AppDeploymentRequest::indexed`]; users may set it as
+/// `deployer.<app>.indexed`.
 pub const INDEXED: &str = "spring.cloud.deployer.indexed";
 /// The prefix of the Kubernetes platform's per-app settings.
 pub const KUBERNETES_PREFIX: &str = "spring.cloud.deployer.kubernetes.";
@@ -29,9 +39,9 @@ pub const KUBERNETES_PREFIX: &str = "spring.cloud.deployer.kubernetes.";
 /// passwords passed as arguments).
 #[derive(Clone, PartialEq, Eq)]
 pub struct AppDeploymentRequest {
-    /// The stream's name (also in `deployment_properties` as [`GROUP`]).
+    /// The stream's name.
     pub stream: String,
-    /// The app's label within the stream (also in `deployment_properties` as [`APP_NAME`]).
+    /// The app's label within the stream.
     pub label: String,
     /// The registered app name, e.g. `log`.
     pub registered_name: String,
@@ -44,9 +54,26 @@ pub struct AppDeploymentRequest {
     pub resource: String,
     /// The version deployed.
     pub version: String,
+    /// SCDF's deployment group ([`GROUP`]): platforms prefix the app's resource names with it
+    /// (`<group>-<definition name>`). Planning sets the stream's name. Without a group,
+    /// resources are named after the definition name alone, as SCDF's deployers name a request
+    /// without one (a task launch, say).
+    pub group: Option<String>,
+    /// The app's un-versioned name ([`APP_NAME`], which SCDF's Skipper sets): platforms name
+    /// the app's Service after it (`<group>-<app name>`), so the Service outlives upgrades.
+    /// Planning sets the label. Without it the Service takes the versioned resource name.
+    pub app_name: Option<String>,
+    /// How many instances to run ([`COUNT`]; planning's default is 1).
+    pub instances: u32,
+    /// Whether each instance needs a stable instance index ([`INDEXED`]): planning sets it
+    /// for apps consuming a partitioned destination, and users may ask for it.
+    pub indexed: bool,
     /// Properties the app receives (its configuration), sorted by key.
     pub app_properties: BTreeMap<String, String>,
-    /// Properties the platform reads, every key under [`DEPLOYER_PREFIX`], sorted by key.
+    /// Platform-specific properties (`spring.cloud.deployer.kubernetes.*`, or another
+    /// platform's keys under [`DEPLOYER_PREFIX`]), sorted by key, as the user wrote their
+    /// values: the platform parses them. The generic keys planning resolves into the typed
+    /// fields above are never here.
     pub deployment_properties: BTreeMap<String, String>,
     /// Extra command-line arguments, passed verbatim after the properties.
     pub command_line_args: Vec<String>,
@@ -74,6 +101,10 @@ impl fmt::Debug for AppDeploymentRequest {
             .field("definition_name", &self.definition_name)
             .field("resource", &self.resource)
             .field("version", &self.version)
+            .field("group", &self.group)
+            .field("app_name", &self.app_name)
+            .field("instances", &self.instances)
+            .field("indexed", &self.indexed)
             .field("app_properties", &mask_properties(&self.app_properties))
             .field(
                 "deployment_properties",
@@ -98,6 +129,10 @@ mod tests {
             definition_name: "log-v1".to_owned(),
             resource: "docker:log:1".to_owned(),
             version: "1".to_owned(),
+            group: Some("s".to_owned()),
+            app_name: Some("log".to_owned()),
+            instances: 2,
+            indexed: true,
             app_properties: BTreeMap::from([
                 ("db.password".to_owned(), "hunter2".to_owned()),
                 ("level".to_owned(), "DEBUG".to_owned()),
@@ -114,6 +149,10 @@ mod tests {
         }
         assert!(
             debug.contains("DEBUG") && debug.contains("environmentVariables"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("instances: 2") && debug.contains("indexed: true"),
             "{debug}"
         );
     }

@@ -9,9 +9,17 @@
 //! | `app.<label>.<p>`, `app.*.<p>` | app property `<p>` (the label's value wins over `*`) |
 //! | `app.<label>.producer.<x>` | `spring.cloud.stream.bindings.output.producer.<x>` |
 //! | `app.<label>.consumer.<x>` | `spring.cloud.stream.bindings.input.consumer.<x>` |
+//! | `deployer.<label>.count`, `deployer.*.count` | the request's `instances` (default 1) |
+//! | `deployer.<label>.indexed`, `deployer.*.indexed` | the request's `indexed` |
 //! | `deployer.<label>.<p>`, `deployer.*.<p>` | deployment property `spring.cloud.deployer.<p>` |
 //! | `version.<label>` | the registered version to deploy |
 //! | `spring.cloud.dataflow.skipper.platformName` | the platform (ours is named `default`) |
+//!
+//! The generic deployer keys (`count`, `indexed`) are matched by relaxed names, as platforms
+//! match keys (`COUNT`, `Indexed`, `in-dexed`), checked, and become typed fields of the
+//! request; everything else under `deployer.` stays a text deployment property for the platform
+//! to parse. The group and app name platforms derive names from are the stream's name and the
+//! app's label: `deployer.<label>.group` and `deployer.<label>.appName` are refused.
 //!
 //! SCDF answers 500 for a key outside this grammar and silently ignores a label the stream
 //! does not have; here both are 400s naming the key, and every bad key is reported at once.
@@ -19,7 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::app::{AppRegistration, AppType};
-use crate::deployment::{APP_NAME, AppDeploymentRequest, COUNT, DEPLOYER_PREFIX, GROUP, INDEXED};
+use crate::deployment::{AppDeploymentRequest, DEPLOYER_PREFIX};
 use crate::error::{Code, Error, Result};
 use crate::stream::StreamApp;
 
@@ -132,11 +140,13 @@ pub fn plan_stream(input: &PlanInput<'_>) -> Result<Vec<AppDeploymentRequest>> {
     for (index, app) in input.apps.iter().enumerate().rev() {
         let registration = resolve(input, app, grouped.versions.get(app.label.as_str()))?;
         let mut app_props = planned[index].clone();
-        let mut deployer_props = deployer_properties(input, app, &grouped);
-
-        let count = match deployer_props.get(COUNT) {
+        let count = match grouped.generic(&app.label, Generic::Count) {
             None => None,
-            Some(raw) => Some(parse_count(raw, &app.label)?),
+            Some(written) => Some(parse_count(written)?),
+        };
+        let indexed = match grouped.generic(&app.label, Generic::Indexed) {
+            None => None,
+            Some(written) => parse_indexed(written)?,
         };
         if let Some(count) = count {
             app_props.insert(INSTANCE_COUNT.to_owned(), count.to_string());
@@ -164,7 +174,6 @@ pub fn plan_stream(input: &PlanInput<'_>) -> Result<Vec<AppDeploymentRequest>> {
                     .is_some_and(|v| v.eq_ignore_ascii_case("true")));
         if partitioned {
             app_props.insert(CONSUMER_PARTITIONED.to_owned(), "true".to_owned());
-            deployer_props.insert(INDEXED.to_owned(), "true".to_owned());
         }
         downstream = Some((partitioned, count.unwrap_or(1)));
 
@@ -176,8 +185,13 @@ pub fn plan_stream(input: &PlanInput<'_>) -> Result<Vec<AppDeploymentRequest>> {
             definition_name: format!("{}-v{}", app.label, input.release),
             resource: registration.uri.clone(),
             version: registration.version.clone(),
+            group: Some(input.stream.to_owned()),
+            app_name: Some(app.label.clone()),
+            instances: count.unwrap_or(1),
+            // A partitioned consumer is indexed whatever the user asked.
+            indexed: partitioned || indexed.unwrap_or(false),
             app_properties: app_props,
-            deployment_properties: deployer_props,
+            deployment_properties: grouped.platform_properties(&app.label),
             command_line_args: Vec::new(),
         });
     }
@@ -192,9 +206,59 @@ struct Grouped<'a> {
     app_all: BTreeMap<String, &'a str>,
     /// label → (p → value)
     app: BTreeMap<&'a str, BTreeMap<String, &'a str>>,
-    deployer_all: BTreeMap<String, &'a str>,
-    deployer: BTreeMap<&'a str, BTreeMap<String, &'a str>>,
+    /// `deployer.*.<p>`
+    deployer_all: DeployerScope<'a>,
+    /// label → its `deployer.<label>.<p>`
+    deployer: BTreeMap<&'a str, DeployerScope<'a>>,
     versions: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Grouped<'a> {
+    /// A generic key for the app `label`: its own value, else the `*` one.
+    fn generic(&self, label: &str, which: Generic) -> Option<Written<'a>> {
+        self.deployer
+            .get(label)
+            .and_then(|scope| scope.generic.get(&which))
+            .or_else(|| self.deployer_all.generic.get(&which))
+            .copied()
+    }
+
+    /// The platform's deployment properties of the app `label`: the `*` ones, overridden by
+    /// its own.
+    fn platform_properties(&self, label: &str) -> BTreeMap<String, String> {
+        let own = self.deployer.get(label).map(|scope| &scope.platform);
+        self.deployer_all
+            .platform
+            .iter()
+            .chain(own.into_iter().flatten())
+            .map(|(key, value)| (key.clone(), (*value).to_owned()))
+            .collect()
+    }
+}
+
+/// The `deployer.` properties of one scope (a label, or `*`).
+#[derive(Debug, Default)]
+struct DeployerScope<'a> {
+    /// The generic keys planning resolves, with the key as written.
+    generic: BTreeMap<Generic, Written<'a>>,
+    /// The platform's keys: `spring.cloud.deployer.<p>` → value.
+    platform: BTreeMap<String, &'a str>,
+}
+
+/// A property as the user wrote it.
+#[derive(Debug, Clone, Copy)]
+struct Written<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+/// The generic deployer keys planning resolves into typed fields of the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Generic {
+    /// `count`: [`AppDeploymentRequest::instances`].
+    Count,
+    /// `indexed`: [`AppDeploymentRequest::indexed`].
+    Indexed,
 }
 
 fn group_properties<'a>(input: &PlanInput<'a>, labels: &BTreeSet<&str>) -> Result<Grouped<'a>> {
@@ -244,20 +308,36 @@ fn group_properties<'a>(input: &PlanInput<'a>, labels: &BTreeSet<&str>) -> Resul
             problems.push(unknown_label(key, label, input));
             continue;
         }
-        let property = if prefix == "app" {
-            expand_binding_shorthand(property)
+        if prefix == "app" {
+            let property = expand_binding_shorthand(property);
+            if label == "*" {
+                grouped.app_all.insert(property, value);
+            } else {
+                grouped
+                    .app
+                    .entry(label)
+                    .or_default()
+                    .insert(property, value);
+            }
+            continue;
+        }
+        let scope = if label == "*" {
+            &mut grouped.deployer_all
         } else {
-            format!("{DEPLOYER_PREFIX}{}", generic_deployer_key(property))
+            grouped.deployer.entry(label).or_default()
         };
-        let (all, by_label) = if prefix == "app" {
-            (&mut grouped.app_all, &mut grouped.app)
-        } else {
-            (&mut grouped.deployer_all, &mut grouped.deployer)
-        };
-        if label == "*" {
-            all.insert(property, value);
-        } else {
-            by_label.entry(label).or_default().insert(property, value);
+        match deployer_key(property) {
+            DeployerKey::Generic(which) => {
+                scope.generic.insert(which, Written { key, value });
+            }
+            DeployerKey::SetByServer(what) => problems.push(format!(
+                "Deployment property '{key}' cannot be set: the {what}."
+            )),
+            DeployerKey::Platform => {
+                scope
+                    .platform
+                    .insert(format!("{DEPLOYER_PREFIX}{property}"), value);
+            }
         }
     }
     if problems.is_empty() {
@@ -270,19 +350,31 @@ fn group_properties<'a>(input: &PlanInput<'a>, labels: &BTreeSet<&str>) -> Resul
     }
 }
 
-/// The generic deployer keys planning itself reads (`count`, `indexed`) in their one spelling,
-/// whatever relaxed form was written (`COUNT`, `Indexed`): platforms match keys loosely, so
-/// planning must read the same value they do. Other keys are left as written.
-fn generic_deployer_key(property: &str) -> &str {
+/// What a `deployer.<label>.<property>` key is.
+enum DeployerKey {
+    /// A generic key planning resolves.
+    Generic(Generic),
+    /// A generic key whose value the server decides (the text completes "the ...").
+    SetByServer(&'static str),
+    /// A key for the platform to parse.
+    Platform,
+}
+
+/// Generic keys are matched by relaxed names (`COUNT`, `Indexed`, `app-name`), ignoring case
+/// and the separators `-`, `_` and `.`, as platforms match keys: a spelling a platform would
+/// read as a generic key never reaches it as a platform key.
+fn deployer_key(property: &str) -> DeployerKey {
     let folded: String = property
         .chars()
-        .filter(|ch| !matches!(ch, '-' | '_'))
+        .filter(|ch| !matches!(ch, '-' | '_' | '.'))
         .map(|ch| ch.to_ascii_lowercase())
         .collect();
     match folded.as_str() {
-        "count" => "count",
-        "indexed" => "indexed",
-        _ => property,
+        "count" => DeployerKey::Generic(Generic::Count),
+        "indexed" => DeployerKey::Generic(Generic::Indexed),
+        "group" => DeployerKey::SetByServer("group of a stream's apps is the stream's name"),
+        "appname" => DeployerKey::SetByServer("app name of a stream's app is its label"),
+        _ => DeployerKey::Platform,
     }
 }
 
@@ -343,33 +435,30 @@ fn app_properties(
     props
 }
 
-fn deployer_properties(
-    input: &PlanInput<'_>,
-    app: &StreamApp,
-    grouped: &Grouped<'_>,
-) -> BTreeMap<String, String> {
-    let mut props: BTreeMap<String, String> = grouped
-        .deployer_all
-        .iter()
-        .map(|(k, v)| (k.clone(), (*v).to_owned()))
-        .collect();
-    if let Some(specific) = grouped.deployer.get(app.label.as_str()) {
-        props.extend(specific.iter().map(|(k, v)| (k.clone(), (*v).to_owned())));
-    }
-    props.insert(GROUP.to_owned(), input.stream.to_owned());
-    props.insert(APP_NAME.to_owned(), app.label.clone());
-    props
-}
-
-fn parse_count(raw: &str, label: &str) -> Result<u32> {
-    raw.trim().parse::<u32>().map_err(|_| {
+fn parse_count(written: Written<'_>) -> Result<u32> {
+    let Written { key, value } = written;
+    value.trim().parse::<u32>().map_err(|_| {
         Error::new(
             Code::InvalidDeploymentProperties,
             format!(
-                "Deployment property 'deployer.{label}.count' must be a whole number of instances, got '{raw}'."
+                "Deployment property '{key}' must be a whole number of instances, got '{value}'."
             ),
         )
     })
+}
+
+/// `true` or `false`, ignoring case; an empty value leaves it unset.
+fn parse_indexed(written: Written<'_>) -> Result<Option<bool>> {
+    let Written { key, value } = written;
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "true" => Ok(Some(true)),
+        "false" => Ok(Some(false)),
+        _ => Err(Error::new(
+            Code::InvalidDeploymentProperties,
+            format!("Deployment property '{key}' must be 'true' or 'false', got '{value}'."),
+        )),
+    }
 }
 
 /// The registration to deploy: the version asked for, else the default version.
@@ -452,40 +541,6 @@ fn bad_segment(segment: &str) -> Error {
             "Invalid deployment property '{key}': expected 'key=value' with a key starting with 'app.', 'deployer.' or 'version.'."
         ),
     )
-}
-
-/// SCDF's checks before a stream goes to Kubernetes: the stream name must be a DNS label
-/// (`[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?`), and `<stream>-<app>-v` must leave room for a
-/// version suffix within Kubernetes' 63 characters (at most 58).
-pub fn check_kubernetes_names(stream: &str, apps: &[StreamApp]) -> Result<()> {
-    let bytes = stream.as_bytes();
-    let valid = bytes.first().is_some_and(u8::is_ascii_alphabetic)
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-');
-    if !valid {
-        return Err(Error::new(
-            Code::InvalidStreamDefinition,
-            format!(
-                "Stream name {stream} is invalid. Stream name must consist of alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123')"
-            ),
-        ));
-    }
-    for app in apps {
-        let prefix = format!("{stream}-{}-v", app.name);
-        if prefix.chars().count() > 58 {
-            return Err(Error::new(
-                Code::InvalidStreamDefinition,
-                format!(
-                    "The runtime application name for the app {} in the stream {stream} should not exceed 58 characters in length; '{prefix}' has {}.",
-                    app.name,
-                    prefix.chars().count()
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -69,6 +69,16 @@ pub enum Error {
         rule: &'static str,
     },
 
+    /// A stream's name cannot name its apps' Kubernetes objects (SCDF's checks before it
+    /// deploys a stream to Kubernetes).
+    #[error("{message}")]
+    InvalidStreamName {
+        /// The stream's name.
+        stream: String,
+        /// What is wrong, in SCDF's words.
+        message: String,
+    },
+
     /// The app's resource is not something Kubernetes can run.
     #[error(
         "the app's resource `{resource}` is not a Docker image: Kubernetes runs `docker:<image>` \

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use dataflow_core::app::AppRegistration;
 use dataflow_core::deployment::AppDeploymentRequest;
-use dataflow_core::planning::{PlanInput, check_kubernetes_names, plan_stream};
+use dataflow_core::planning::{PlanInput, plan_stream};
 use dataflow_core::sanitize::{MASK, blot_dsl_text};
 use dataflow_core::stream::{StreamApp, missing_apps_message, stream_apps};
 use dataflow_core::{Code, ErrorClass, ErrorCode as _};
 use dataflow_deployer::kubernetes::{
-    AppObjects, KubernetesPlatform, NoSecrets, mask_objects, render_app, to_multi_doc_yaml,
+    AppObjects, KubernetesPlatform, NoSecrets, check_stream_names, mask_objects, render_app,
+    to_multi_doc_yaml,
 };
 use dataflow_dsl::stream::parse_stream_named;
 use dataflow_store::Store;
@@ -130,7 +131,8 @@ impl Deployments {
             AppError::new(Code::InvalidStreamDefinition, blot_dsl_text(&e.formatted()))
         })?;
         let apps = stream_apps(name, &definition);
-        check_kubernetes_names(name, &apps)?;
+        check_stream_names(name, &apps)
+            .map_err(|e| AppError::new(Code::InvalidStreamDefinition, e.to_string()))?;
         let registrations = self.registrations(&apps, properties).await?;
         let requests = plan_stream(&PlanInput {
             stream: name,

@@ -82,10 +82,11 @@ fn each_app_gets_the_keys_the_server_always_sets() {
         time.app_properties["spring.cloud.stream.bindings.output.destination"],
         "S.time"
     );
-    assert_eq!(
-        time.deployment_properties,
-        props(&[(GROUP, "S"), (APP_NAME, "time")])
-    );
+    assert_eq!(time.group.as_deref(), Some("S"));
+    assert_eq!(time.app_name.as_deref(), Some("time"));
+    assert_eq!(time.instances, 1);
+    assert!(!time.indexed);
+    assert!(time.deployment_properties.is_empty());
     assert!(!time.app_properties.contains_key(INSTANCE_COUNT));
     for (key, value) in COMMON_APP_PROPERTIES {
         assert_eq!(time.app_properties[key], value, "{key}");
@@ -107,8 +108,8 @@ fn label_specific_properties_win_over_wildcards() {
     .expect("plans");
     assert_eq!(requests[0].app_properties["level"], "INFO");
     assert_eq!(requests[1].app_properties["level"], "DEBUG");
-    assert_eq!(requests[0].deployment_properties[COUNT], "2");
-    assert_eq!(requests[1].deployment_properties[COUNT], "3");
+    assert_eq!(requests[0].instances, 2);
+    assert_eq!(requests[1].instances, 3);
     assert_eq!(requests[1].app_properties[INSTANCE_COUNT], "3");
     assert_eq!(
         requests[1].deployment_properties["spring.cloud.deployer.kubernetes.limits.memory"],
@@ -186,11 +187,11 @@ fn a_partition_key_partitions_the_next_app_and_sizes_the_producer() {
         "headers['id']"
     );
     assert_eq!(transform.app_properties[CONSUMER_PARTITIONED], "true");
-    assert_eq!(transform.deployment_properties[INDEXED], "true");
+    assert!(transform.indexed);
     assert_eq!(transform.app_properties[INSTANCE_COUNT], "3");
     assert!(!transform.app_properties.contains_key(PARTITION_COUNT));
     assert!(!log.app_properties.contains_key(CONSUMER_PARTITIONED));
-    assert!(!log.deployment_properties.contains_key(INDEXED));
+    assert!(!log.indexed);
 }
 
 #[test]
@@ -201,7 +202,7 @@ fn an_explicitly_partitioned_consumer_gets_a_payload_key_upstream() {
         "payload"
     );
     assert_eq!(requests[0].app_properties[PARTITION_COUNT], "1");
-    assert_eq!(requests[1].deployment_properties[INDEXED], "true");
+    assert!(requests[1].indexed);
 }
 
 #[test]
@@ -278,6 +279,58 @@ fn counts_must_be_numbers() {
 }
 
 #[test]
+fn generic_keys_become_typed_fields_and_leave_the_platform_properties() {
+    let requests = plan(
+        "time | transform | log",
+        &[
+            ("deployer.*.Indexed", "TRUE"),
+            ("deployer.time.indexed", "false"),
+            // An empty value unsets the key for its app, the wildcard's value included.
+            ("deployer.transform.in-dexed", ""),
+            ("deployer.log.kubernetes.limits.cpu", "1"),
+            ("deployer.log.memory", "1g"),
+        ],
+    )
+    .expect("plans");
+    let indexed: Vec<bool> = requests.iter().map(|r| r.indexed).collect();
+    assert_eq!(indexed, [false, false, true]);
+    assert_eq!(
+        requests[2].deployment_properties,
+        props(&[
+            ("spring.cloud.deployer.kubernetes.limits.cpu", "1"),
+            ("spring.cloud.deployer.memory", "1g"),
+        ])
+    );
+    assert!(requests[0].deployment_properties.is_empty());
+}
+
+#[test]
+fn generic_keys_are_checked_naming_the_key_as_written() {
+    let failure = error("time | log", &[("deployer.*.COUNT", "many")]);
+    assert_eq!(
+        failure.message(),
+        "Deployment property 'deployer.*.COUNT' must be a whole number of instances, got 'many'."
+    );
+    let failure = error("time | log", &[("deployer.log.indexed", "yes")]);
+    assert_eq!(failure.code(), Code::InvalidDeploymentProperties);
+    assert_eq!(
+        failure.message(),
+        "Deployment property 'deployer.log.indexed' must be 'true' or 'false', got 'yes'."
+    );
+    let failure = error(
+        "time | log",
+        &[("deployer.log.GROUP", "h"), ("deployer.*.app-name", "x")],
+    );
+    assert_eq!(
+        failure.message(),
+        "Deployment property 'deployer.*.app-name' cannot be set: the app name of a stream's app \
+         is its label.\n\
+         Deployment property 'deployer.log.GROUP' cannot be set: the group of a stream's apps is \
+         the stream's name."
+    );
+}
+
+#[test]
 fn an_app_missing_from_the_registry_is_named() {
     let error = error("time | nosuch", &[]);
     assert_eq!(error.code(), Code::InvalidStreamDefinition);
@@ -297,7 +350,7 @@ fn relaxed_spellings_of_count_are_read_as_platforms_read_them() {
         ],
     )
     .expect("plans");
-    assert_eq!(requests[1].deployment_properties[COUNT], "3");
+    assert_eq!(requests[1].instances, 3);
     assert_eq!(requests[1].app_properties[INSTANCE_COUNT], "3");
     assert_eq!(requests[0].app_properties[PARTITION_COUNT], "3");
 }
@@ -312,7 +365,7 @@ fn apps_of_a_group_are_never_partitioned() {
         ],
     )
     .expect("plans");
-    assert!(!requests[1].deployment_properties.contains_key(INDEXED));
+    assert!(!requests[1].indexed);
     assert!(!requests[0].app_properties.contains_key(PARTITION_COUNT));
 }
 
@@ -356,27 +409,6 @@ fn comma_strings_keep_commas_that_belong_to_values() {
     assert_eq!(parse_comma_properties("").expect("empty"), BTreeMap::new());
     let error = parse_comma_properties("count,deployer.x.count=1").expect_err("no key");
     assert!(error.message().contains("'count'"), "{}", error.message());
-}
-
-#[test]
-fn kubernetes_names_follow_scdf_rules() {
-    let apps = stream_apps("S", &parse_stream("time | log").expect("valid"));
-    check_kubernetes_names("my-stream", &apps).expect("valid");
-    for bad in ["my_stream", "-s", "s-", "1s"] {
-        let error = check_kubernetes_names(bad, &apps).expect_err(bad);
-        assert!(
-            error
-                .message()
-                .starts_with(&format!("Stream name {bad} is invalid."))
-        );
-    }
-    let long = "s".repeat(52); // "<52>-time-v" has 59 characters
-    let error = check_kubernetes_names(&long, &apps).expect_err("too long");
-    assert!(
-        error.message().contains("58 characters"),
-        "{}",
-        error.message()
-    );
 }
 
 fn value() -> impl Strategy<Value = String> {

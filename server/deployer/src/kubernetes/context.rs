@@ -1,5 +1,11 @@
 //! What every rendering step needs: the request, both levels of settings, and the names
 //! derived from them.
+//!
+//! The request's generic fields (group, app name, instance count, indexed) were decided by
+//! planning; only the `spring.cloud.deployer.kubernetes.*` deployment properties are parsed
+//! here.
+
+use std::any::Any;
 
 use dataflow_core::deployment::{APP_NAME, AppDeploymentRequest, COUNT, GROUP, INDEXED};
 
@@ -7,7 +13,7 @@ use super::SecretSource;
 use super::formats;
 use super::keys::{self, Level};
 use super::names;
-use super::properties::{Prop, Settings, put};
+use super::settings::{Entry, Family, ListProperty, Prop, Property, Settings};
 use crate::{Error, Result};
 
 /// The app being rendered, with its settings resolved against the server's.
@@ -18,14 +24,8 @@ pub(crate) struct Context<'a> {
     /// Server-level settings.
     pub(crate) server: &'a Settings,
     pub(crate) secrets: &'a dyn SecretSource,
-    /// `spring.cloud.deployer.group`: the stream.
-    pub(crate) group: Option<Prop<String>>,
-    /// `spring.cloud.deployer.appName`: the un-versioned app label (set by Skipper in SCDF).
-    pub(crate) app_name: Option<Prop<String>>,
-    /// `spring.cloud.deployer.count`, default 1.
+    /// The replicas: the request's instance count.
     pub(crate) count: i32,
-    /// `spring.cloud.deployer.indexed`: render a StatefulSet.
-    pub(crate) indexed: bool,
     /// SCDF's deployment id: the workload's and the main container's name.
     pub(crate) deployment_id: String,
     /// The Service's name.
@@ -44,36 +44,41 @@ impl<'a> Context<'a> {
         secrets: &'a dyn SecretSource,
     ) -> Result<Self> {
         let mut app = Settings::default();
-        let mut group = None;
-        let mut app_name = None;
-        let mut count = None;
-        let mut indexed = None;
+        let generic = [GROUP, APP_NAME, COUNT, INDEXED].map(keys::normalize);
         for (key, value) in &request.deployment_properties {
             let normalized = keys::normalize(key);
             if let Some(rest) = normalized.strip_prefix(keys::APP_PREFIX_NORMALIZED) {
                 app.set(Level::App, rest, key, value)?;
-            } else if value.trim().is_empty() {
-                // Unset, as SCDF treats empty values.
-            } else if normalized == keys::normalize(GROUP) {
-                put(&mut group, key, value.trim().to_owned())?;
-            } else if normalized == keys::normalize(APP_NAME) {
-                put(&mut app_name, key, value.trim().to_owned())?;
-            } else if normalized == keys::normalize(COUNT) {
-                put(&mut count, key, formats::parse_i32(key, value, 0)?)?;
-            } else if normalized == keys::normalize(INDEXED) {
-                put(&mut indexed, key, formats::parse_bool(key, value)?)?;
+            } else if generic.contains(&normalized) {
+                // Planning resolves these into the request's fields; a request carrying one as
+                // text was not planned, and its value would be silently ignored.
+                return Err(Error::UnknownProperty {
+                    key: key.clone(),
+                    message: "a generic deployer key, which planning resolves into the \
+                              request's group, app name, instance count or indexed flag; it is \
+                              not read from the deployment properties"
+                        .to_owned(),
+                });
             }
             // Other `spring.cloud.deployer.*` keys (memory, cpu, disk, other platforms' keys)
             // do not concern Kubernetes, as in SCDF.
         }
-        let group_text = group
-            .as_ref()
-            .map(|prop: &Prop<String>| prop.value.as_str());
-        let app_name_text = app_name
-            .as_ref()
-            .map(|prop: &Prop<String>| prop.value.as_str());
-        let deployment_id = names::deployment_id(group_text, &request.definition_name);
-        let service_name = names::service_name(group_text, app_name_text, &deployment_id);
+        let count = i32::try_from(request.instances).map_err(|_| {
+            Error::invalid(
+                COUNT,
+                format!(
+                    "{} is out of range; expected an integer of at least 0",
+                    request.instances
+                ),
+            )
+        })?;
+        let deployment_id =
+            names::deployment_id(request.group.as_deref(), &request.definition_name);
+        let service_name = names::service_name(
+            request.group.as_deref(),
+            request.app_name.as_deref(),
+            &deployment_id,
+        );
         let external_port = match request.app_properties.get(SERVER_PORT) {
             Some(port) => formats::parse_port(SERVER_PORT, port)?,
             None => 8080,
@@ -83,10 +88,7 @@ impl<'a> Context<'a> {
             app,
             server,
             secrets,
-            group,
-            app_name,
-            count: count.map_or(1, |prop| prop.value),
-            indexed: indexed.is_some_and(|prop| prop.value),
+            count,
             deployment_id,
             service_name,
             external_port,
@@ -96,9 +98,8 @@ impl<'a> Context<'a> {
     }
 
     fn check_names(&self) -> Result<()> {
-        let group_key = self.group.as_ref().map_or(GROUP, |prop| &prop.key);
-        let id_source = match &self.group {
-            Some(group) => format!("`{}` and the definition name", group.key),
+        let id_source = match &self.request.group {
+            Some(_) => format!("`{GROUP}` and the definition name"),
             None => "the definition name".to_owned(),
         };
         names::check(
@@ -108,7 +109,7 @@ impl<'a> Context<'a> {
             &self.deployment_id,
             &id_source,
         )?;
-        if self.indexed && self.deployment_id.len() > 52 {
+        if self.request.indexed && self.deployment_id.len() > 52 {
             return Err(Error::InvalidName {
                 what: "StatefulSet name",
                 name: self.deployment_id.clone(),
@@ -116,8 +117,8 @@ impl<'a> Context<'a> {
                 rule: names::STATEFUL_SET_NAME,
             });
         }
-        let service_source = match &self.app_name {
-            Some(app_name) => format!("`{group_key}` and `{}`", app_name.key),
+        let service_source = match &self.request.app_name {
+            Some(_) => format!("`{GROUP}` and `{APP_NAME}`"),
             None => id_source,
         };
         names::check(
@@ -129,19 +130,37 @@ impl<'a> Context<'a> {
         )
     }
 
-    /// The per-app value of a setting, else the server's.
-    pub(crate) fn pick<T>(
+    /// The value of a property: the per-app value, else the server's.
+    pub(crate) fn get<T: Any>(&self, property: &Property<T>) -> Option<&Prop<T>> {
+        self.app.get(property).or_else(|| self.server.get(property))
+    }
+
+    /// The value of a family member: the per-app value, else the server's.
+    pub(crate) fn member<K: Any + Ord, T: Any>(
         &self,
-        field: impl Fn(&Settings) -> &Option<Prop<T>>,
+        family: &Family<K, T>,
+        member: &K,
     ) -> Option<&Prop<T>> {
-        field(&self.app)
-            .as_ref()
-            .or_else(|| field(self.server).as_ref())
+        self.app
+            .member(family, member)
+            .or_else(|| self.server.member(family, member))
+    }
+
+    /// The entries of a list property, the app's and the server's combined as it declares.
+    pub(crate) fn entries<I: Any>(&self, property: &ListProperty<I>) -> Vec<Entry<'_, I>> {
+        property
+            .merge
+            .combine(self.app.list(property), self.server.list(property))
     }
 
     /// The group (stream) name, if set.
     pub(crate) fn group(&self) -> Option<&str> {
-        self.group.as_ref().map(|prop| prop.value.as_str())
+        self.request.group.as_deref()
+    }
+
+    /// The app's un-versioned name, if set.
+    pub(crate) fn app_name(&self) -> Option<&str> {
+        self.request.app_name.as_deref()
     }
 
     /// The full per-app key of a property, for messages about properties nobody set.

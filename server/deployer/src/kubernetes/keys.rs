@@ -5,14 +5,18 @@
 //! keys after lowercasing them and dropping the separators `-`, `_` and `.`, which accepts every
 //! spelling SCDF accepts (and a few harmless more, such as `image.pull.policy`).
 //!
-//! Every key SCDF documents is in the catalogue, with the levels it may be set at. Keys that
-//! configure tasks, schedules or status tracking are *known* here (so a shared `deployer.*`
-//! setting does not fail a stream) but do not affect rendering stream apps.
+//! The catalogue is built from the property declarations (`properties.rs`): every key SCDF
+//! documents, with the levels it may be set at. Keys that configure tasks, schedules or status
+//! tracking are declared too (so a shared `deployer.*` setting does not fail a stream) but do
+//! not affect rendering stream apps.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-/// Where a key may be set.
+use super::settings::Settings;
+use crate::Result;
+
+/// Where a key is being set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Level {
     /// Server (platform) settings: [`super::KubernetesPlatform::from_properties`].
@@ -23,7 +27,7 @@ pub(crate) enum Level {
 
 /// The levels a key is accepted at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Levels {
+pub(crate) enum Levels {
     Both,
     ServerOnly,
     AppOnly,
@@ -79,7 +83,7 @@ impl ProbeKind {
     }
 
     /// The settings a probe of this kind has.
-    const fn settings(self) -> &'static [ProbeSetting] {
+    pub(crate) const fn settings(self) -> &'static [ProbeSetting] {
         use ProbeSetting::*;
         match self {
             Self::Http => &[Delay, Period, Timeout, Failure, Success, Port, Path, Scheme],
@@ -105,7 +109,7 @@ pub(crate) enum ProbeSetting {
 
 impl ProbeSetting {
     /// The settings the deprecated, kind-less keys (`livenessProbeDelay`) exist for.
-    const DEPRECATED: [Self; 8] = [
+    pub(crate) const DEPRECATED: [Self; 8] = [
         Self::Delay,
         Self::Period,
         Self::Timeout,
@@ -171,7 +175,7 @@ pub(crate) enum ResourceName {
 }
 
 impl ResourceName {
-    const ALL: [Self; 5] = [
+    pub(crate) const ALL: [Self; 5] = [
         Self::Cpu,
         Self::Memory,
         Self::EphemeralStorage,
@@ -204,7 +208,7 @@ pub(crate) enum InitField {
 
 impl InitField {
     /// The field's spellings: SCDF's long alias first (`containerName`), then the short one.
-    const SPELLINGS: [(&'static str, Self); 10] = [
+    pub(crate) const SPELLINGS: [(&'static str, Self); 10] = [
         ("containerName", Self::Name),
         ("name", Self::Name),
         ("imageName", Self::Image),
@@ -218,92 +222,55 @@ impl InitField {
     ];
 }
 
-/// How to check a known key that does not affect rendering stream apps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Check {
-    /// A non-negative integer.
-    Count,
-    /// `true` or `false`.
-    Bool,
-    /// `k:v,k2:v2` annotations.
-    Pairs,
-    /// Any text.
-    Text,
-    /// One of these values (exactly).
-    OneOf(&'static [&'static str]),
-}
+/// Stores a property's value (not empty) in a level's settings: parses it, checks it and puts
+/// it in its slot. The arguments are the settings, the key as written and the value.
+pub(crate) type Store = Box<dyn Fn(&mut Settings, &str, &str) -> Result<()> + Send + Sync>;
 
-/// A property of the Kubernetes platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Key {
-    Namespace,
-    ImagePullPolicy,
-    ImagePullSecret,
-    ImagePullSecrets,
-    EntryPointStyle,
-    EnvironmentVariables,
-    Resource(ResourceKey),
-    Probe(ProbeKey),
-    ProbeType,
-    ProbeCredentialsSecret,
-    BootMajorVersion,
-    CreateLoadBalancer,
-    CreateNodePort,
-    ServicePorts,
-    ContainerPorts,
-    ContainerCommand,
-    ServiceAnnotations,
-    PodAnnotations,
-    DeploymentLabels,
-    NodeSelector,
-    Tolerations,
-    NodeAffinity,
-    PodAffinity,
-    PodAntiAffinity,
-    Volumes,
-    VolumeMounts,
-    HostNetwork,
-    DeploymentServiceAccountName,
-    RestartPolicy,
-    TerminationGracePeriodSeconds,
-    ShareProcessNamespace,
-    PriorityClassName,
-    PodSecurityContext,
-    ContainerSecurityContext,
-    SecretRefs,
-    ConfigMapRefs,
-    SecretKeyRefs,
-    ConfigMapKeyRefs,
-    InitContainer,
-    InitContainerField(InitField),
-    InitContainers,
-    /// `initContainers[i]` (the field is `None`) or `initContainers[i].<field>`.
-    IndexedInitContainer(usize, Option<InitField>),
-    AdditionalContainers,
-    LifecyclePostStart,
-    LifecyclePreStop,
-    ClaimTemplateName,
-    ClaimTemplateStorage,
-    ClaimTemplateStorageClassName,
-    StatefulSetInitContainerImageName,
-    AppAdminUser,
-    AppAdminPassword,
-    /// A known key that configures tasks, schedules or status tracking; checked, then ignored.
-    NotForApps(Check),
-}
+/// Recognizes the keys of a pattern (`initContainers[<i>]`): given a normalized key and the
+/// level, how to store its value, or why the key is malformed; `None` when the key is not the
+/// pattern's.
+pub(crate) type Pattern =
+    Box<dyn Fn(&str, Level) -> Option<Result<Store, &'static str>> + Send + Sync>;
 
-/// A catalogue entry.
-#[derive(Debug, Clone)]
-struct Entry {
+/// One spelling of a property.
+struct Spelling {
     canonical: String,
-    key: Key,
     levels: Levels,
+    store: Store,
 }
 
-/// A key found in the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Known {
-    pub(crate) key: Key,
+/// Every spelling of every property, by its normalized form, and the patterns.
+#[derive(Default)]
+pub(crate) struct Catalogue {
+    spellings: HashMap<String, Spelling>,
+    patterns: Vec<Pattern>,
+    /// The declarations' slots.
+    slots: HashSet<&'static str>,
+    /// Canonical spellings that normalize to an earlier one's form, and slots declared twice
+    /// (declaration errors).
+    collisions: Vec<String>,
+}
+
+impl Catalogue {
+    /// Adds a spelling.
+    pub(crate) fn add(&mut self, canonical: &str, levels: Levels, store: Store) {
+        let normalized = normalize(canonical);
+        if self.spellings.contains_key(&normalized) {
+            self.collisions.push(canonical.to_owned());
+            return;
+        }
+        let spelling = Spelling {
+            canonical: canonical.to_owned(),
+            levels,
+            store,
+        };
+        self.spellings.insert(normalized, spelling);
+    }
+
+    /// Adds a pattern; patterns are tried before the spellings.
+    pub(crate) fn add_pattern(&mut self, pattern: Pattern) {
+        self.patterns.push(pattern);
+    }
 }
 
 /// Lowercases and drops `-`, `_` and `.`: the form relaxed names are compared in.
@@ -317,206 +284,60 @@ pub(crate) fn normalize(key: &str) -> String {
 /// The normalized prefix of per-app keys, `spring.cloud.deployer.kubernetes.`.
 pub(crate) const APP_PREFIX_NORMALIZED: &str = "springclouddeployerkubernetes";
 
-static CATALOGUE: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
-    entries()
-        .into_iter()
-        .map(|entry| (normalize(&entry.canonical), entry))
-        .collect()
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
+    let mut catalogue = Catalogue::default();
+    for declared in super::properties::ALL {
+        if !catalogue.slots.insert(declared.slot()) {
+            catalogue
+                .collisions
+                .push(format!("the slot {}", declared.slot()));
+        }
+        declared.declare(&mut catalogue);
+    }
+    catalogue
 });
 
-/// Every key, by its canonical spelling.
-fn entries() -> Vec<Entry> {
-    let mut entries = Vec::new();
-    let mut add = |canonical: String, key: Key, levels: Levels| {
-        entries.push(Entry {
-            canonical,
-            key,
-            levels,
-        });
-    };
-    use Levels::{AppOnly, Both, ServerOnly};
-    let fixed: &[(&str, Key, Levels)] = &[
-        ("namespace", Key::Namespace, ServerOnly),
-        ("imagePullPolicy", Key::ImagePullPolicy, Both),
-        ("imagePullSecret", Key::ImagePullSecret, Both),
-        ("imagePullSecrets", Key::ImagePullSecrets, Both),
-        ("entryPointStyle", Key::EntryPointStyle, Both),
-        ("environmentVariables", Key::EnvironmentVariables, Both),
-        (
-            "limits.gpuVendor",
-            Key::Resource(ResourceKey::GpuVendor),
-            Both,
-        ),
-        (
-            "limits.gpuCount",
-            Key::Resource(ResourceKey::GpuCount),
-            Both,
-        ),
-        ("probeType", Key::ProbeType, Both),
-        ("probeCredentialsSecret", Key::ProbeCredentialsSecret, Both),
-        ("bootMajorVersion", Key::BootMajorVersion, AppOnly),
-        ("createLoadBalancer", Key::CreateLoadBalancer, Both),
-        ("createNodePort", Key::CreateNodePort, AppOnly),
-        ("servicePorts", Key::ServicePorts, AppOnly),
-        ("containerPorts", Key::ContainerPorts, AppOnly),
-        ("containerCommand", Key::ContainerCommand, AppOnly),
-        ("serviceAnnotations", Key::ServiceAnnotations, Both),
-        ("podAnnotations", Key::PodAnnotations, Both),
-        ("deploymentLabels", Key::DeploymentLabels, Both),
-        ("nodeSelector", Key::NodeSelector, Both),
-        ("tolerations", Key::Tolerations, Both),
-        ("nodeAffinity", Key::NodeAffinity, ServerOnly),
-        ("podAffinity", Key::PodAffinity, ServerOnly),
-        ("podAntiAffinity", Key::PodAntiAffinity, ServerOnly),
-        ("affinity.nodeAffinity", Key::NodeAffinity, AppOnly),
-        ("affinity.podAffinity", Key::PodAffinity, AppOnly),
-        ("affinity.podAntiAffinity", Key::PodAntiAffinity, AppOnly),
-        ("volumes", Key::Volumes, Both),
-        ("volumeMounts", Key::VolumeMounts, Both),
-        ("hostNetwork", Key::HostNetwork, Both),
-        (
-            "deploymentServiceAccountName",
-            Key::DeploymentServiceAccountName,
-            Both,
-        ),
-        ("restartPolicy", Key::RestartPolicy, Both),
-        (
-            "terminationGracePeriodSeconds",
-            Key::TerminationGracePeriodSeconds,
-            Both,
-        ),
-        ("shareProcessNamespace", Key::ShareProcessNamespace, Both),
-        ("priorityClassName", Key::PriorityClassName, Both),
-        ("podSecurityContext", Key::PodSecurityContext, Both),
-        (
-            "containerSecurityContext",
-            Key::ContainerSecurityContext,
-            Both,
-        ),
-        ("secretRefs", Key::SecretRefs, Both),
-        ("configMapRefs", Key::ConfigMapRefs, Both),
-        ("secretKeyRefs", Key::SecretKeyRefs, Both),
-        ("configMapKeyRefs", Key::ConfigMapKeyRefs, Both),
-        ("initContainer", Key::InitContainer, Both),
-        ("initContainers", Key::InitContainers, Both),
-        ("additionalContainers", Key::AdditionalContainers, Both),
-        (
-            "lifecycle.postStart.exec.command",
-            Key::LifecyclePostStart,
-            Both,
-        ),
-        (
-            "lifecycle.preStop.exec.command",
-            Key::LifecyclePreStop,
-            Both,
-        ),
-        (
-            "statefulSet.volumeClaimTemplate.name",
-            Key::ClaimTemplateName,
-            Both,
-        ),
-        (
-            "statefulSet.volumeClaimTemplate.storage",
-            Key::ClaimTemplateStorage,
-            Both,
-        ),
-        (
-            "statefulSet.volumeClaimTemplate.storageClassName",
-            Key::ClaimTemplateStorageClassName,
-            Both,
-        ),
-        (
-            "statefulSetInitContainerImageName",
-            Key::StatefulSetInitContainerImageName,
-            Both,
-        ),
-        ("appAdmin.user", Key::AppAdminUser, ServerOnly),
-        ("appAdmin.password", Key::AppAdminPassword, ServerOnly),
-        // Tasks, schedules and status tracking.
-        ("jobAnnotations", Key::NotForApps(Check::Pairs), Both),
-        ("taskServiceAccountName", Key::NotForApps(Check::Text), Both),
-        ("backoffLimit", Key::NotForApps(Check::Count), Both),
-        (
-            "ttlSecondsAfterFinished",
-            Key::NotForApps(Check::Count),
-            Both,
-        ),
-        (
-            "cron.concurrencyPolicy",
-            Key::NotForApps(Check::OneOf(&["Allow", "Forbid", "Replace"])),
-            Both,
-        ),
-        (
-            "cron.ttlSecondsAfterFinished",
-            Key::NotForApps(Check::Count),
-            Both,
-        ),
-        ("cron.backoffLimit", Key::NotForApps(Check::Count), Both),
-        ("cron.expression", Key::NotForApps(Check::Text), AppOnly),
-        (
-            "maxTerminatedErrorRestarts",
-            Key::NotForApps(Check::Count),
-            ServerOnly,
-        ),
-        (
-            "maxCrashLoopBackOffRestarts",
-            Key::NotForApps(Check::Count),
-            ServerOnly,
-        ),
-        (
-            "minutesToWaitForLoadBalancer",
-            Key::NotForApps(Check::Count),
-            ServerOnly,
-        ),
-        ("createJob", Key::NotForApps(Check::Bool), ServerOnly),
-        (
-            "maximumConcurrentTasks",
-            Key::NotForApps(Check::Count),
-            ServerOnly,
-        ),
-    ];
-    for (canonical, key, levels) in fixed {
-        add((*canonical).to_owned(), *key, *levels);
-    }
-    for name in ResourceName::ALL {
-        let limit = Key::Resource(ResourceKey::Limit(name));
-        let request = Key::Resource(ResourceKey::Request(name));
-        add(format!("limits.{}", name.as_str()), limit, Both);
-        add(format!("requests.{}", name.as_str()), request, Both);
-    }
-    for probe in ProbeName::ALL {
-        for kind in ProbeKind::ALL {
-            for &setting in kind.settings() {
-                let key = ProbeKey {
-                    probe,
-                    kind: Some(kind),
-                    setting,
-                };
-                add(key.canonical(), Key::Probe(key), Both);
-            }
-        }
-        for setting in ProbeSetting::DEPRECATED {
-            let key = ProbeKey {
-                probe,
-                kind: None,
-                setting,
-            };
-            add(key.canonical(), Key::Probe(key), Both);
+/// How to store the value of a key found in the catalogue.
+pub(crate) enum Found {
+    /// A listed spelling.
+    Listed(&'static Store),
+    /// A key a pattern recognized.
+    Matched(Store),
+}
+
+impl Found {
+    pub(crate) fn get(&self) -> &Store {
+        match self {
+            Self::Listed(store) => store,
+            Self::Matched(store) => store,
         }
     }
-    for (spelling, field) in InitField::SPELLINGS {
-        let key = Key::InitContainerField(field);
-        add(format!("initContainer.{spelling}"), key, AppOnly);
+}
+
+impl std::fmt::Debug for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Listed(_) => "Listed",
+            Self::Matched(_) => "Matched",
+        })
     }
-    entries
 }
 
 /// Looks a key (without any prefix) up at a level. `written` is the key as the user wrote it
 /// (with its prefix, if any), for error messages.
-pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> crate::Result<Known> {
+pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> Result<Found> {
     let normalized = normalize(unprefixed);
-    if let Some(key) = indexed_init_container(&normalized, written, level)? {
-        return Ok(Known { key });
+    for pattern in &CATALOGUE.patterns {
+        match pattern(&normalized, level) {
+            Some(Ok(store)) => return Ok(Found::Matched(store)),
+            Some(Err(message)) => {
+                return Err(crate::Error::UnknownProperty {
+                    key: written.to_owned(),
+                    message: message.to_owned(),
+                });
+            }
+            None => {}
+        }
     }
     if normalized.starts_with("fabric8") && level == Level::Server {
         return Err(crate::Error::UnknownProperty {
@@ -526,8 +347,8 @@ pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> crate::Re
                 .to_owned(),
         });
     }
-    match CATALOGUE.get(&normalized) {
-        Some(entry) if entry.levels.allows(level) => Ok(Known { key: entry.key }),
+    match CATALOGUE.spellings.get(&normalized) {
+        Some(entry) if entry.levels.allows(level) => Ok(Found::Listed(&entry.store)),
         Some(entry) => Err(crate::Error::UnknownProperty {
             key: written.to_owned(),
             message: match level {
@@ -549,52 +370,10 @@ pub(crate) fn lookup(unprefixed: &str, written: &str, level: Level) -> crate::Re
     }
 }
 
-/// `initContainers[<i>]` and `initContainers[<i>].<field>` (per-app only).
-fn indexed_init_container(
-    normalized: &str,
-    written: &str,
-    level: Level,
-) -> crate::Result<Option<Key>> {
-    let Some(rest) = normalized.strip_prefix("initcontainers[") else {
-        return Ok(None);
-    };
-    let invalid = |message: &str| crate::Error::UnknownProperty {
-        key: written.to_owned(),
-        message: message.to_owned(),
-    };
-    if level == Level::Server {
-        return Err(invalid(
-            "indexed `initContainers[<i>]` keys are per-app; at server level set \
-             `initContainers` to a YAML list",
-        ));
-    }
-    let Some((index, field)) = rest.split_once(']') else {
-        return Err(invalid(
-            "expected `initContainers[<index>]`, the `]` is missing",
-        ));
-    };
-    let index: usize = index
-        .parse()
-        .map_err(|_| invalid("the index of `initContainers[<index>]` must be a number"))?;
-    if field.is_empty() {
-        return Ok(Some(Key::IndexedInitContainer(index, None)));
-    }
-    InitField::SPELLINGS
-        .iter()
-        .find(|(spelling, _)| normalize(spelling) == field)
-        .map(|(_, field)| Some(Key::IndexedInitContainer(index, Some(*field))))
-        .ok_or_else(|| {
-            invalid(
-                "the fields of `initContainers[<i>].<field>` are name (containerName), image \
-                 (imageName), command (commands), args, env (environmentVariables) and \
-                 volumeMounts",
-            )
-        })
-}
-
 /// The message for a key that is not in the catalogue, suggesting the closest known key.
 fn unknown_message(normalized: &str, level: Level) -> String {
     let closest = CATALOGUE
+        .spellings
         .iter()
         .filter(|(_, entry)| entry.levels.allows(level))
         .map(|(known, entry)| (edit_distance(normalized, known), &entry.canonical))
@@ -626,6 +405,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// The canonical spelling a key is found as.
+    fn canonical(unprefixed: &str) -> &'static str {
+        let spelling = CATALOGUE.spellings.get(&normalize(unprefixed));
+        spelling.map_or("", |spelling| spelling.canonical.as_str())
+    }
+
     #[test]
     fn relaxed_spellings_are_the_same_key() {
         for spelling in [
@@ -636,41 +421,35 @@ mod tests {
             "imagepullpolicy",
             "IMAGEPULLPOLICY",
         ] {
-            let known = lookup(spelling, spelling, Level::App).unwrap();
-            assert_eq!(known.key, Key::ImagePullPolicy, "{spelling}");
+            assert!(lookup(spelling, spelling, Level::App).is_ok(), "{spelling}");
+            assert_eq!(canonical(spelling), "imagePullPolicy", "{spelling}");
         }
         let env_style = normalize("SPRING_CLOUD_DEPLOYER_KUBERNETES_IMAGEPULLPOLICY");
         let rest = env_style.strip_prefix(APP_PREFIX_NORMALIZED).unwrap();
-        assert_eq!(
-            lookup(rest, "x", Level::App).unwrap().key,
-            Key::ImagePullPolicy
-        );
-        assert_eq!(
-            lookup("init-container.image-name", "x", Level::App)
-                .unwrap()
-                .key,
-            Key::InitContainerField(InitField::Image)
-        );
-        assert_eq!(
-            lookup("priority-class-name", "x", Level::App).unwrap().key,
-            Key::PriorityClassName
-        );
-        assert_eq!(
-            lookup("pod-annotations", "x", Level::App).unwrap().key,
-            Key::PodAnnotations
-        );
-        assert_eq!(
-            lookup("limits.gpu_vendor", "x", Level::App).unwrap().key,
-            Key::Resource(ResourceKey::GpuVendor)
-        );
+        assert_eq!(canonical(rest), "imagePullPolicy");
+        for (spelling, expected) in [
+            ("init-container.image-name", "initContainer.imageName"),
+            ("priority-class-name", "priorityClassName"),
+            ("pod-annotations", "podAnnotations"),
+            ("limits.gpu_vendor", "limits.gpuVendor"),
+            ("AFFINITY_NODE_AFFINITY", "affinity.nodeAffinity"),
+            ("node-affinity", "nodeAffinity"),
+        ] {
+            assert!(lookup(spelling, spelling, Level::App).is_ok() || spelling == "node-affinity");
+            assert_eq!(canonical(spelling), expected, "{spelling}");
+        }
     }
 
     #[test]
     fn no_two_catalogue_keys_collide_after_normalization() {
         // The catalogue is a map from the normalized form: a collision would silently drop a key.
-        let entries = entries();
-        assert_eq!(CATALOGUE.len(), entries.len());
-        assert!(entries.len() > 150, "{}", entries.len());
+        // Two declarations sharing a slot would read each other's values.
+        assert_eq!(CATALOGUE.collisions, Vec::<String>::new());
+        assert!(
+            CATALOGUE.spellings.len() > 150,
+            "{}",
+            CATALOGUE.spellings.len()
+        );
     }
 
     #[test]
@@ -679,21 +458,11 @@ mod tests {
             "livenessHttpProbePort",
             "readinessTcpProbePort",
             "startupCommandProbeCommand",
+            "liveness-probe-port",
         ] {
-            assert!(
-                matches!(lookup(key, key, Level::App).unwrap().key, Key::Probe(_)),
-                "{key}"
-            );
+            assert!(lookup(key, key, Level::App).is_ok(), "{key}");
         }
-        let deprecated = lookup("liveness-probe-port", "x", Level::App).unwrap();
-        assert_eq!(
-            deprecated.key,
-            Key::Probe(ProbeKey {
-                probe: ProbeName::Liveness,
-                kind: None,
-                setting: ProbeSetting::Port
-            })
-        );
+        assert_eq!(canonical("liveness-probe-port"), "livenessProbePort");
         // TCP probes have no path.
         assert!(lookup("livenessTcpProbePath", "k", Level::App).is_err());
     }
@@ -725,21 +494,26 @@ mod tests {
     }
 
     #[test]
-    fn indexed_init_containers() {
-        assert_eq!(
-            lookup("initContainers[2]", "x", Level::App).unwrap().key,
-            Key::IndexedInitContainer(2, None)
-        );
-        assert_eq!(
-            lookup("init-containers[0].image-name", "x", Level::App)
-                .unwrap()
-                .key,
-            Key::IndexedInitContainer(0, Some(InitField::Image))
-        );
-        assert!(lookup("initContainers[x]", "x", Level::App).is_err());
-        assert!(lookup("initContainers[0", "x", Level::App).is_err());
-        assert!(lookup("initContainers[0].colour", "x", Level::App).is_err());
-        assert!(lookup("initContainers[0]", "x", Level::Server).is_err());
+    fn patterns_come_first_and_report_malformed_keys() {
+        assert!(lookup("initContainers[2]", "x", Level::App).is_ok());
+        assert!(lookup("init-containers[0].image-name", "x", Level::App).is_ok());
+        for (key, level, message) in [
+            ("initContainers[x]", Level::App, "must be a number"),
+            ("initContainers[0", Level::App, "the `]` is missing"),
+            (
+                "initContainers[0].colour",
+                Level::App,
+                "are name (containerName)",
+            ),
+            ("initContainers[0]", Level::Server, "keys are per-app"),
+        ] {
+            let error = lookup(key, key, level).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("unknown property `{key}`: ")),
+                "{error}"
+            );
+            assert!(error.contains(message), "{error}");
+        }
     }
 
     #[test]

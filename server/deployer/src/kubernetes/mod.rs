@@ -5,6 +5,10 @@
 //! [`KubernetesPlatform`]'s server settings into k8s-openapi objects, with no IO. The only
 //! outside data it may need, a probe credentials Secret, comes through [`SecretSource`].
 //!
+//! The request's typed fields decide the names (group, app name), the replicas (instances)
+//! and the workload kind (indexed apps run as StatefulSets); its deployment properties carry
+//! the per-app `spring.cloud.deployer.kubernetes.*` settings, parsed here.
+//!
 //! Properties follow SCDF's deployer property table (keys, formats, defaults and the way
 //! per-app values override, merge with or add to server values). Where SCDF silently ignores
 //! a bad or unknown property, we return an [`Error`](crate::Error) naming it.
@@ -12,7 +16,7 @@
 //! ```
 //! use std::collections::BTreeMap;
 //! use dataflow_core::app::AppType;
-//! use dataflow_core::deployment::{APP_NAME, AppDeploymentRequest, GROUP};
+//! use dataflow_core::deployment::AppDeploymentRequest;
 //! use dataflow_deployer::kubernetes::{KubernetesPlatform, NoSecrets, render_app};
 //!
 //! let request = AppDeploymentRequest {
@@ -23,11 +27,15 @@
 //!     definition_name: "log-v1".to_owned(),
 //!     resource: "docker:springcloudstream/log-sink-kafka:5.0.0".to_owned(),
 //!     version: "5.0.0".to_owned(),
+//!     group: Some("ticktock".to_owned()),
+//!     app_name: Some("log".to_owned()),
+//!     instances: 2,
+//!     indexed: false,
 //!     app_properties: BTreeMap::new(),
-//!     deployment_properties: BTreeMap::from([
-//!         (GROUP.to_owned(), "ticktock".to_owned()),
-//!         (APP_NAME.to_owned(), "log".to_owned()),
-//!     ]),
+//!     deployment_properties: BTreeMap::from([(
+//!         "spring.cloud.deployer.kubernetes.limits.cpu".to_owned(),
+//!         "500m".to_owned(),
+//!     )]),
 //!     command_line_args: Vec::new(),
 //! };
 //! let platform = KubernetesPlatform::from_properties(&BTreeMap::from([
@@ -36,31 +44,28 @@
 //! ]))?;
 //! let objects = render_app(&request, &platform, &NoSecrets)?;
 //! assert_eq!(objects.workload.name(), "ticktock-log-v1");
-//! assert!(objects.to_yaml()?.contains("namespace: streams"));
+//! let yaml = objects.to_yaml()?;
+//! assert!(yaml.contains("namespace: streams") && yaml.contains("replicas: 2"));
 //! # Ok::<(), dataflow_deployer::Error>(())
 //! ```
 //!
-//! Module map: `keys` (property names), `formats` and `structured` (value parsing),
-//! `properties` (typed settings), `platform` (server settings), `context` (one app's inputs
-//! and names), `names` (naming rules), `metadata` (labels), `container`, `probes`,
-//! `resources`, `init`, `pod`, `service`, `workload` (the objects) and `yaml` (output).
+//! Module map: `settings` (how a property is declared, and the parsed values), `properties`
+//! (the declarations), `keys` (the catalogue of keys, relaxed names), `formats` and
+//! `structured` (value parsing), `platform` (server settings), `context` (one app's inputs
+//! and names), `names` (naming rules), `render` (the objects: the pod spec every workload
+//! shares, labels, the Service, the Deployment or StatefulSet), `mask` (hiding secrets in
+//! rendered objects) and `yaml` (output).
 
-mod container;
 mod context;
 mod formats;
-mod init;
 mod keys;
 mod mask;
-mod metadata;
 mod names;
 mod platform;
-mod pod;
-mod probes;
 mod properties;
-mod resources;
-mod service;
+mod render;
+mod settings;
 mod structured;
-mod workload;
 mod yaml;
 
 use std::collections::BTreeMap;
@@ -70,6 +75,7 @@ use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::Service;
 
 pub use mask::mask_objects;
+pub use names::check_stream_names;
 pub use platform::KubernetesPlatform;
 
 use crate::Result;
@@ -115,7 +121,7 @@ pub struct AppObjects {
 pub enum Workload {
     /// Apps without an instance index.
     Deployment(Deployment),
-    /// Indexed apps (`spring.cloud.deployer.indexed=true`): each pod knows its index.
+    /// Indexed apps ([`AppDeploymentRequest::indexed`]): each pod knows its index.
     StatefulSet(StatefulSet),
 }
 
@@ -169,10 +175,10 @@ pub fn render_app(
     secrets: &dyn SecretSource,
 ) -> Result<AppObjects> {
     let context = context::Context::new(request, &platform.settings, secrets)?;
-    let labels = metadata::Labels::new(&context)?;
-    let probes = probes::probes(&context)?;
-    let main = container::main_container(&context, &probes)?;
-    let service = service::service(&context, &labels)?;
-    let workload = workload::workload(&context, &labels, main)?;
+    let labels = render::Labels::new(&context)?;
+    let probes = render::probes(&context)?;
+    let main = render::main_container(&context, &probes)?;
+    let service = render::service(&context, &labels)?;
+    let workload = render::workload(&context, &labels, main)?;
     Ok(AppObjects { service, workload })
 }

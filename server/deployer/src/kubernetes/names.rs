@@ -2,7 +2,9 @@
 //!
 //! The API server rejects objects whose names, label keys or label values break its rules; we
 //! check them while rendering so the user learns which property to fix before anything is
-//! applied.
+//! applied. [`check_stream_names`] is SCDF's earlier check of a whole stream, before planning.
+
+use dataflow_core::stream::StreamApp;
 
 use crate::{Error, Result};
 
@@ -111,6 +113,47 @@ pub(crate) fn is_qualified_name(key: &str) -> bool {
     }
 }
 
+/// Checks that a stream's names can name its apps' Kubernetes objects, as SCDF does before it
+/// deploys a stream to Kubernetes: the stream name must be a DNS label
+/// (`[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?`), and `<stream>-<app>-v` must leave room for a
+/// version suffix within Kubernetes' 63 characters (at most 58). `apps` are the stream's apps;
+/// their registered names count.
+///
+/// # Errors
+///
+/// [`Error::InvalidStreamName`] with SCDF's message.
+pub fn check_stream_names(stream: &str, apps: &[StreamApp]) -> Result<()> {
+    let bytes = stream.as_bytes();
+    let valid = bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-');
+    let invalid = |message: String| Error::InvalidStreamName {
+        stream: stream.to_owned(),
+        message,
+    };
+    if !valid {
+        return Err(invalid(format!(
+            "Stream name {stream} is invalid. Stream name must consist of alphanumeric \
+             characters or '-', start with an alphabetic character, and end with an \
+             alphanumeric character (e.g. 'my-name', or 'abc-123')"
+        )));
+    }
+    for app in apps {
+        let prefix = format!("{stream}-{}-v", app.name);
+        let length = prefix.chars().count();
+        if length > 58 {
+            return Err(invalid(format!(
+                "The runtime application name for the app {} in the stream {stream} should not \
+                 exceed 58 characters in length; '{prefix}' has {length}.",
+                app.name
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Checks `name` with `valid`, or returns an [`Error::InvalidName`].
 pub(crate) fn check(
     valid: fn(&str) -> bool,
@@ -162,7 +205,26 @@ pub(crate) fn check_annotation_keys<'a>(
 
 #[cfg(test)]
 mod tests {
+    use dataflow_core::stream::stream_apps;
+    use dataflow_dsl::stream::parse_stream;
+
     use super::*;
+
+    #[test]
+    fn stream_names_follow_scdf_rules() {
+        let apps = stream_apps("S", &parse_stream("time | log").expect("valid"));
+        check_stream_names("my-stream", &apps).expect("valid");
+        for bad in ["my_stream", "-s", "s-", "1s"] {
+            let error = check_stream_names(bad, &apps).expect_err(bad).to_string();
+            assert!(error.starts_with(&format!("Stream name {bad} is invalid.")));
+        }
+        let long = "s".repeat(52); // "<52>-time-v" has 59 characters
+        let error = check_stream_names(&long, &apps)
+            .expect_err("too long")
+            .to_string();
+        assert!(error.contains("58 characters"), "{error}");
+        assert!(error.ends_with("has 59."), "{error}");
+    }
 
     #[test]
     fn ids_join_group_and_name_lowercased_with_dashes() {

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::keys::Level;
-use super::properties::Settings;
+use super::properties::NAMESPACE;
+use super::settings::Settings;
 use crate::Result;
 
 /// The Kubernetes platform's server-level settings: defaults for every app deployed to it.
@@ -42,8 +43,7 @@ impl KubernetesPlatform {
     /// objects carry no namespace and the client's default namespace applies.
     pub fn namespace(&self) -> Option<&str> {
         self.settings
-            .namespace
-            .as_ref()
+            .get(&NAMESPACE)
             .map(|prop| prop.value.as_str())
     }
 }
@@ -51,6 +51,7 @@ impl KubernetesPlatform {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kubernetes::properties::IMAGE_PULL_POLICY;
 
     fn platform(pairs: &[(&str, &str)]) -> Result<KubernetesPlatform> {
         let properties = pairs
@@ -63,14 +64,23 @@ mod tests {
     #[test]
     fn default_has_no_settings() {
         assert_eq!(KubernetesPlatform::default().namespace(), None);
-        assert!(platform(&[]).unwrap().settings.image_pull_policy.is_none());
+        assert!(
+            platform(&[])
+                .unwrap()
+                .settings
+                .get(&IMAGE_PULL_POLICY)
+                .is_none()
+        );
     }
 
     #[test]
     fn keys_match_by_relaxed_names() {
         let platform = platform(&[("NAMESPACE", "apps"), ("image-pull-policy", "Always")]).unwrap();
         assert_eq!(platform.namespace(), Some("apps"));
-        assert_eq!(platform.settings.image_pull_policy.unwrap().value, "Always");
+        assert_eq!(
+            platform.settings.get(&IMAGE_PULL_POLICY).unwrap().value,
+            "Always"
+        );
     }
 
     #[test]

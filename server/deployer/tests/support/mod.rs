@@ -7,9 +7,7 @@
 use std::collections::BTreeMap;
 
 use dataflow_core::app::AppType;
-use dataflow_core::deployment::{
-    APP_NAME, AppDeploymentRequest, COUNT, GROUP, INDEXED, KUBERNETES_PREFIX,
-};
+use dataflow_core::deployment::{AppDeploymentRequest, KUBERNETES_PREFIX};
 use dataflow_deployer::Result;
 use dataflow_deployer::kubernetes::{
     AppObjects, KubernetesPlatform, NoSecrets, Workload, render_app,
@@ -31,6 +29,10 @@ pub(crate) fn bare(definition_name: &str) -> Request {
         definition_name: definition_name.to_owned(),
         resource: "docker:springcloudstream/time-source-kafka:5.0.0".to_owned(),
         version: "5.0.0".to_owned(),
+        group: None,
+        app_name: None,
+        instances: 1,
+        indexed: false,
         app_properties: BTreeMap::new(),
         deployment_properties: BTreeMap::new(),
         command_line_args: Vec::new(),
@@ -50,7 +52,8 @@ pub(crate) fn stream_app(
     request.0.label = label.to_owned();
     request.0.registered_name = registered_name.to_owned();
     request.0.resource = resource.to_owned();
-    request.deployer(GROUP, stream).deployer(APP_NAME, label)
+    request.0.app_name = Some(label.to_owned());
+    request.group(stream)
 }
 
 impl Request {
@@ -67,16 +70,19 @@ impl Request {
         self.deployer(&format!("{KUBERNETES_PREFIX}{key}"), value)
     }
 
-    pub(crate) fn group(self, group: &str) -> Self {
-        self.deployer(GROUP, group)
+    pub(crate) fn group(mut self, group: &str) -> Self {
+        self.0.group = Some(group.to_owned());
+        self
     }
 
-    pub(crate) fn count(self, count: u32) -> Self {
-        self.deployer(COUNT, &count.to_string())
+    pub(crate) fn count(mut self, count: u32) -> Self {
+        self.0.instances = count;
+        self
     }
 
-    pub(crate) fn indexed(self) -> Self {
-        self.deployer(INDEXED, "true")
+    pub(crate) fn indexed(mut self) -> Self {
+        self.0.indexed = true;
+        self
     }
 
     pub(crate) fn app_property(mut self, key: &str, value: &str) -> Self {

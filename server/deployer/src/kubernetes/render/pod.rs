@@ -1,4 +1,4 @@
-//! The pod spec (reference section 1.5).
+//! The pod spec (reference section 1.5), shared by every object that runs the app's pods.
 //!
 //! Deliberate departures from SCDF, all about emitting valid, minimal objects:
 //!
@@ -7,9 +7,9 @@
 //! * Duplicate image pull secrets are rendered once (SCDF repeats them, which server-side
 //!   apply rejects).
 //! * Volumes mounted only by init containers are kept (SCDF drops them, leaving an invalid pod).
-//! * A volume mount naming no volume, duplicate container names and a restart policy other than
-//!   `Always` (Deployments and StatefulSets allow no other) are errors here instead of at the
-//!   API server.
+//! * A volume mount naming no volume, duplicate container names and a restart policy the
+//!   pod's controller does not accept (Deployments and StatefulSets accept only `Always`) are
+//!   errors here instead of at the API server.
 
 use std::collections::BTreeSet;
 
@@ -17,30 +17,71 @@ use k8s_openapi::api::core::v1::{
     Affinity, Container, LocalObjectReference, PodSpec, Toleration, Volume,
 };
 
-use super::context::Context;
 use super::init::{additional_containers, init_containers};
-use super::properties::Prop;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
+    DEPLOYMENT_SERVICE_ACCOUNT_NAME, HOST_NETWORK, IMAGE_PULL_SECRET, IMAGE_PULL_SECRETS,
+    NODE_AFFINITY, NODE_SELECTOR, POD_AFFINITY, POD_ANTI_AFFINITY, POD_SECURITY_CONTEXT,
+    PRIORITY_CLASS_NAME, RESTART_POLICY, SHARE_PROCESS_NAMESPACE, TERMINATION_GRACE_PERIOD_SECONDS,
+    TOLERATIONS, VOLUME_MOUNTS, VOLUMES,
+};
 use crate::{Error, Result};
 
-/// What the workload adds to the pod: the StatefulSet's own volume, init container and the
-/// volume claim template its containers may mount by name.
-#[derive(Debug, Default)]
-pub(crate) struct PodExtras {
+/// The restart policies the controller of a pod accepts, and the one it gets by default.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RestartPolicies {
+    /// The policy of a pod whose `restartPolicy` is not set.
+    pub(crate) default: &'static str,
+    /// The policies the controller accepts.
+    pub(crate) allowed: &'static [&'static str],
+    /// Why others are refused, completed by "not `<the policy>`".
+    pub(crate) why: &'static str,
+}
+
+/// Stream apps' pods: their Deployments and StatefulSets accept only `Always`.
+pub(crate) const STREAM_APP_RESTART: RestartPolicies = RestartPolicies {
+    default: "Always",
+    allowed: &["Always"],
+    why: "stream apps run as Deployments or StatefulSets, whose pods only support the restart \
+          policy `Always`",
+};
+
+/// What the object wrapping the pod decides about it: the restart policies its controller
+/// accepts, and what it adds to the pod (the StatefulSet's own volume and init container, and
+/// the volume claim template its containers may mount by name).
+#[derive(Debug)]
+pub(crate) struct PodOptions {
+    pub(crate) restart: RestartPolicies,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) init_container: Option<Container>,
     pub(crate) claim_template: Option<String>,
 }
 
+impl PodOptions {
+    /// Nothing added, with the given restart policies.
+    pub(crate) const fn new(restart: RestartPolicies) -> Self {
+        Self {
+            restart,
+            volumes: Vec::new(),
+            init_container: None,
+            claim_template: None,
+        }
+    }
+}
+
+/// The pod spec of the app: `main` (the app's container), the user's init and additional
+/// containers, and the pod-level settings.
 pub(crate) fn pod_spec(
     context: &Context<'_>,
     main: Container,
-    extras: PodExtras,
+    options: PodOptions,
 ) -> Result<PodSpec> {
-    let PodExtras {
+    let PodOptions {
+        restart,
         volumes: extra_volumes,
         init_container,
         claim_template,
-    } = extras;
+    } = options;
     let security_context = main.security_context.clone();
     let additional = additional_containers(context, security_context.as_ref())?;
     let mut init = init_containers(context, security_context.as_ref())?;
@@ -64,17 +105,16 @@ pub(crate) fn pod_spec(
         }
     }
 
-    let restart_policy = context.pick(|settings| &settings.restart_policy);
-    if let Some(policy) = restart_policy.filter(|prop| prop.value != "Always") {
+    let restart_policy = context.get(&RESTART_POLICY);
+    if let Some(policy) =
+        restart_policy.filter(|prop| !restart.allowed.contains(&prop.value.as_str()))
+    {
         return Err(Error::invalid(
             &policy.key,
-            format!(
-                "stream apps run as Deployments or StatefulSets, whose pods only support the \
-                 restart policy `Always`, not `{}`",
-                policy.value
-            ),
+            format!("{}, not `{}`", restart.why, policy.value),
         ));
     }
+    let restart_policy = restart_policy.map_or(restart.default, |prop| prop.value.as_str());
 
     let mut containers = vec![main];
     containers.extend(additional.into_iter().map(|(container, _)| container));
@@ -89,32 +129,30 @@ pub(crate) fn pod_spec(
     Ok(PodSpec {
         image_pull_secrets: Some(image_pull_secrets(context)).filter(|list| !list.is_empty()),
         containers,
-        restart_policy: Some("Always".to_owned()),
+        restart_policy: Some(restart_policy.to_owned()),
         termination_grace_period_seconds: context
-            .pick(|settings| &settings.termination_grace_period_seconds)
+            .get(&TERMINATION_GRACE_PERIOD_SECONDS)
             .map(|prop| prop.value),
         node_selector: context
-            .pick(|settings| &settings.node_selector)
+            .get(&NODE_SELECTOR)
             .map(|prop| prop.value.clone())
             .filter(|map| !map.is_empty()),
         tolerations: Some(tolerations(context)).filter(|list| !list.is_empty()),
         host_network: context
-            .pick(|settings| &settings.host_network)
+            .get(&HOST_NETWORK)
             .filter(|prop| prop.value)
             .map(|_| true),
         service_account_name: context
-            .pick(|settings| &settings.deployment_service_account_name)
+            .get(&DEPLOYMENT_SERVICE_ACCOUNT_NAME)
             .map(|prop| prop.value.clone()),
         security_context: context
-            .pick(|settings| &settings.pod_security_context)
+            .get(&POD_SECURITY_CONTEXT)
             .map(|prop| prop.value.clone()),
         affinity: affinity(context),
         init_containers: Some(init).filter(|list| !list.is_empty()),
-        share_process_namespace: context
-            .pick(|settings| &settings.share_process_namespace)
-            .map(|prop| prop.value),
+        share_process_namespace: context.get(&SHARE_PROCESS_NAMESPACE).map(|prop| prop.value),
         priority_class_name: context
-            .pick(|settings| &settings.priority_class_name)
+            .get(&PRIORITY_CLASS_NAME)
             .map(|prop| prop.value.clone()),
         volumes: Some(volumes).filter(|list| !list.is_empty()),
         ..PodSpec::default()
@@ -125,16 +163,12 @@ pub(crate) fn pod_spec(
 /// replaces the server's); each name once.
 fn image_pull_secrets(context: &Context<'_>) -> Vec<LocalObjectReference> {
     let single = context
-        .pick(|settings| &settings.image_pull_secret)
+        .get(&IMAGE_PULL_SECRET)
         .map(|prop| prop.value.clone());
     let list = context
-        .app
-        .image_pull_secrets
-        .as_ref()
-        .filter(|prop| !prop.value.is_empty())
-        .or(context.server.image_pull_secrets.as_ref())
-        .map(|prop| prop.value.clone())
-        .unwrap_or_default();
+        .entries(&IMAGE_PULL_SECRETS)
+        .into_iter()
+        .map(|entry| entry.value.clone());
     let mut seen = BTreeSet::new();
     single
         .into_iter()
@@ -146,31 +180,20 @@ fn image_pull_secrets(context: &Context<'_>) -> Vec<LocalObjectReference> {
 
 /// The app's tolerations, then the server's whose `key` the app does not use.
 fn tolerations(context: &Context<'_>) -> Vec<Toleration> {
-    let mut tolerations: Vec<Toleration> = Vec::new();
-    if let Some(app) = &context.app.tolerations {
-        tolerations.extend(app.value.iter().cloned());
-    }
-    if let Some(server) = &context.server.tolerations {
-        for toleration in &server.value {
-            if !tolerations.iter().any(|taken| taken.key == toleration.key) {
-                tolerations.push(toleration.clone());
-            }
-        }
-    }
-    tolerations
+    context
+        .entries(&TOLERATIONS)
+        .into_iter()
+        .map(|entry| entry.value.clone())
+        .collect()
 }
 
 /// Node affinity, pod affinity and pod anti-affinity, each per-app else server.
 fn affinity(context: &Context<'_>) -> Option<Affinity> {
     let affinity = Affinity {
-        node_affinity: context
-            .pick(|settings| &settings.node_affinity)
-            .map(|prop| prop.value.clone()),
-        pod_affinity: context
-            .pick(|settings| &settings.pod_affinity)
-            .map(|prop| prop.value.clone()),
+        node_affinity: context.get(&NODE_AFFINITY).map(|prop| prop.value.clone()),
+        pod_affinity: context.get(&POD_AFFINITY).map(|prop| prop.value.clone()),
         pod_anti_affinity: context
-            .pick(|settings| &settings.pod_anti_affinity)
+            .get(&POD_ANTI_AFFINITY)
             .map(|prop| prop.value.clone()),
     };
     (affinity != Affinity::default()).then_some(affinity)
@@ -187,19 +210,11 @@ fn volumes(
     claim_template: Option<&str>,
 ) -> Result<Vec<Volume>> {
     let mut candidates: Vec<(Volume, String)> = Vec::new();
-    let sources = [&context.app.volumes, &context.server.volumes];
-    for list in sources.into_iter().flatten() {
-        for volume in &list.value {
-            if volume.name.trim().is_empty() {
-                return Err(Error::invalid(&list.key, "every volume needs a `name`"));
-            }
-            if !candidates
-                .iter()
-                .any(|(taken, _)| taken.name == volume.name)
-            {
-                candidates.push((volume.clone(), list.key.clone()));
-            }
+    for entry in context.entries(&VOLUMES) {
+        if entry.value.name.trim().is_empty() {
+            return Err(Error::invalid(entry.key, "every volume needs a `name`"));
         }
+        candidates.push((entry.value.clone(), entry.key.to_owned()));
     }
     for volume in extra_volumes {
         if let Some((_, key)) = candidates
@@ -251,8 +266,13 @@ fn volumes(
 /// The property a container's mounts most likely came from, for error messages.
 fn mount_key(context: &Context<'_>, container: &str) -> String {
     if container == context.deployment_id {
-        let mounts: Option<&Prop<_>> = context.pick(|settings| &settings.volume_mounts);
-        mounts.map_or_else(|| Context::app_key("volumeMounts"), |prop| prop.key.clone())
+        let mounts = context.app.list(&VOLUME_MOUNTS);
+        mounts
+            .or_else(|| context.server.list(&VOLUME_MOUNTS))
+            .map_or_else(
+                || Context::app_key(VOLUME_MOUNTS.key),
+                |prop| prop.key.clone(),
+            )
     } else {
         format!("volumeMounts of the container `{container}`")
     }

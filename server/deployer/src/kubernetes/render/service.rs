@@ -10,14 +10,16 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::context::Context;
 use super::metadata::{self, Labels};
-use super::properties::NodePort;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
+    CREATE_LOAD_BALANCER, CREATE_NODE_PORT, NAMESPACE, NodePort, SERVICE_ANNOTATIONS, SERVICE_PORTS,
+};
 use crate::{Error, Result};
 
 pub(crate) fn service(context: &Context<'_>, labels: &Labels) -> Result<Service> {
-    let app_load_balancer = context.app.create_load_balancer.as_ref();
-    let node_port = context.app.create_node_port.as_ref();
+    let app_load_balancer = context.app.get(&CREATE_LOAD_BALANCER);
+    let node_port = context.get(&CREATE_NODE_PORT);
     if let (Some(load_balancer), Some(node_port)) = (app_load_balancer, node_port) {
         return Err(Error::ConflictingProperties {
             first: node_port.key.clone(),
@@ -27,7 +29,7 @@ pub(crate) fn service(context: &Context<'_>, labels: &Labels) -> Result<Service>
         });
     }
     let load_balancer = context
-        .pick(|settings| &settings.create_load_balancer)
+        .get(&CREATE_LOAD_BALANCER)
         .is_some_and(|prop| prop.value);
     // A per-app NodePort wins over the server's LoadBalancer default.
     let service_type = match (node_port, load_balancer) {
@@ -39,8 +41,7 @@ pub(crate) fn service(context: &Context<'_>, labels: &Labels) -> Result<Service>
     let mut ports = vec![context.external_port];
     ports.extend(
         context
-            .app
-            .service_ports
+            .get(&SERVICE_PORTS)
             .iter()
             .flat_map(|prop| prop.value.iter().copied()),
     );
@@ -67,13 +68,9 @@ pub(crate) fn service(context: &Context<'_>, labels: &Labels) -> Result<Service>
     Ok(Service {
         metadata: ObjectMeta {
             name: Some(context.service_name.clone()),
-            namespace: context
-                .server
-                .namespace
-                .as_ref()
-                .map(|prop| prop.value.clone()),
+            namespace: context.get(&NAMESPACE).map(|prop| prop.value.clone()),
             labels: Some(labels.base.clone()),
-            annotations: metadata::annotations(context, |settings| &settings.service_annotations),
+            annotations: metadata::annotations(context, &SERVICE_ANNOTATIONS),
             ..ObjectMeta::default()
         },
         spec: Some(ServiceSpec {

@@ -14,26 +14,23 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::context::Context;
-use super::keys::ResourceKey;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::keys::ResourceKey;
+use crate::kubernetes::properties::RESOURCES;
 
 /// The main container's resources, or `None` when nothing is set.
 pub(crate) fn resources(context: &Context<'_>) -> Option<ResourceRequirements> {
     let value = |key: ResourceKey| {
         context
-            .app
-            .resources
-            .get(&key)
-            .or_else(|| context.server.resources.get(&key))
+            .member(&RESOURCES, &key)
             .map(|prop| prop.value.clone())
     };
     let mut limits = BTreeMap::new();
     let mut requests = BTreeMap::new();
     for (key, prop) in context
         .app
-        .resources
-        .iter()
-        .chain(&context.server.resources)
+        .members(&RESOURCES)
+        .chain(context.server.members(&RESOURCES))
     {
         let (map, name) = match key {
             ResourceKey::Limit(name) => (&mut limits, name),

@@ -21,10 +21,18 @@ use k8s_openapi::api::core::v1::{
     SecretKeySelector, VolumeMount,
 };
 
-use super::context::Context;
+use dataflow_core::deployment::GROUP;
+
 use super::probes::Probes;
-use super::properties::{EntryPointStyle, KeyRef, Prop, Settings};
 use super::resources::resources;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
+    APP_ADMIN_PASSWORD, APP_ADMIN_USER, CONFIG_MAP_KEY_REFS, CONFIG_MAP_REFS, CONTAINER_COMMAND,
+    CONTAINER_PORTS, CONTAINER_SECURITY_CONTEXT, ENTRY_POINT_STYLE, ENVIRONMENT_VARIABLES,
+    EntryPointStyle, HOST_NETWORK, IMAGE_PULL_POLICY, KeyRef, LIFECYCLE_POST_START,
+    LIFECYCLE_PRE_STOP, SECRET_KEY_REFS, SECRET_REFS, VOLUME_MOUNTS,
+};
+use crate::kubernetes::settings::{ListProperty, Property};
 use crate::{Error, Result};
 
 /// The variable status tracking identifies the app's container by.
@@ -80,24 +88,20 @@ fn set_plain(envs: &mut Vec<Env>, name: &str, value: &str, source: &str) {
 /// The main container, without volume mounts of the StatefulSet's own (added by the caller).
 pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<Container> {
     let request = context.request;
-    let style_prop = context.pick(|settings| &settings.entry_point_style);
+    let style_prop = context.get(&ENTRY_POINT_STYLE);
     let style = style_prop.map_or(EntryPointStyle::Exec, |prop| prop.value);
     let style_source =
         style_prop.map_or_else(|| "entryPointStyle".to_owned(), |prop| prop.key.clone());
 
     // Plain variables: the server's, overridden by the app's.
-    let mut envs: Vec<Env> = Vec::new();
-    for vars in [
-        &context.server.environment_variables,
-        &context.app.environment_variables,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        for (name, value) in &vars.value {
-            set_plain(&mut envs, name, value.expose(), &vars.key);
-        }
-    }
+    let mut envs: Vec<Env> = context
+        .entries(&ENVIRONMENT_VARIABLES)
+        .into_iter()
+        .map(|entry| {
+            let (name, value) = entry.value;
+            plain(name, value.expose(), entry.key)
+        })
+        .collect();
     let admin = admin_credentials(context);
 
     let args = match style {
@@ -159,30 +163,26 @@ pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<C
         }
     };
 
-    envs.extend(key_refs(
-        context,
-        |settings| &settings.secret_key_refs,
-        |key_ref| EnvVarSource {
+    envs.extend(key_refs(context, &SECRET_KEY_REFS, |key_ref| {
+        EnvVarSource {
             secret_key_ref: Some(SecretKeySelector {
                 name: key_ref.name.clone(),
                 key: key_ref.data_key.clone(),
                 optional: None,
             }),
             ..EnvVarSource::default()
-        },
-    ));
-    envs.extend(key_refs(
-        context,
-        |settings| &settings.config_map_key_refs,
-        |key_ref| EnvVarSource {
+        }
+    }));
+    envs.extend(key_refs(context, &CONFIG_MAP_KEY_REFS, |key_ref| {
+        EnvVarSource {
             config_map_key_ref: Some(ConfigMapKeySelector {
                 name: key_ref.name.clone(),
                 key: key_ref.data_key.clone(),
                 optional: None,
             }),
             ..EnvVarSource::default()
-        },
-    ));
+        }
+    }));
     envs.push(Env {
         var: EnvVar {
             name: GUID_ENV.to_owned(),
@@ -197,11 +197,11 @@ pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<C
         },
         source: format!("{GUID_ENV}, which the deployer sets"),
     });
-    if let Some(group) = &context.group {
+    if let Some(group) = context.group() {
         envs.push(plain(
             GROUP_ENV,
-            &group.value,
-            &format!("{GROUP_ENV}, set from `{}`", group.key),
+            group,
+            &format!("{GROUP_ENV}, set from `{GROUP}`"),
         ));
     }
     let env = unique(&envs)?;
@@ -209,15 +209,12 @@ pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<C
     let mut ports = vec![context.external_port];
     ports.extend(
         context
-            .app
-            .container_ports
+            .get(&CONTAINER_PORTS)
             .iter()
             .flat_map(|prop| prop.value.iter().copied()),
     );
     ports.extend(probes.ports.iter().copied());
-    let host_network = context
-        .pick(|settings| &settings.host_network)
-        .is_some_and(|prop| prop.value);
+    let host_network = context.get(&HOST_NETWORK).is_some_and(|prop| prop.value);
     let mut seen = BTreeSet::new();
     let ports: Vec<ContainerPort> = ports
         .into_iter()
@@ -234,13 +231,11 @@ pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<C
         image: Some(image(&request.resource)?),
         image_pull_policy: Some(
             context
-                .pick(|settings| &settings.image_pull_policy)
+                .get(&IMAGE_PULL_POLICY)
                 .map_or_else(|| "IfNotPresent".to_owned(), |prop| prop.value.clone()),
         ),
         command: context
-            .app
-            .container_command
-            .as_ref()
+            .get(&CONTAINER_COMMAND)
             .map(|prop| prop.value.clone()),
         args: Some(args).filter(|args| !args.is_empty()),
         env: Some(env),
@@ -253,7 +248,7 @@ pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<C
         volume_mounts: Some(volume_mounts(context)).filter(|list| !list.is_empty()),
         lifecycle: lifecycle(context),
         security_context: context
-            .pick(|settings| &settings.container_security_context)
+            .get(&CONTAINER_SECURITY_CONTEXT)
             .map(|prop| prop.value.clone()),
         ..Container::default()
     })
@@ -261,8 +256,8 @@ pub(crate) fn main_container(context: &Context<'_>, probes: &Probes) -> Result<C
 
 /// The app admin credentials (server level), when both are set.
 fn admin_credentials<'a>(context: &'a Context<'_>) -> Option<(&'a str, &'a str)> {
-    let user = context.server.app_admin_user.as_ref()?;
-    let password = context.server.app_admin_password.as_ref()?;
+    let user = context.get(&APP_ADMIN_USER)?;
+    let password = context.get(&APP_ADMIN_PASSWORD)?;
     Some((&user.value, password.value.expose()))
 }
 
@@ -297,29 +292,21 @@ fn shell_name(key: &str) -> String {
 /// variable names the app does not define.
 fn key_refs(
     context: &Context<'_>,
-    field: impl Fn(&Settings) -> &Option<Prop<Vec<KeyRef>>>,
+    property: &ListProperty<KeyRef>,
     source: impl Fn(&KeyRef) -> EnvVarSource,
 ) -> Vec<Env> {
-    let mut envs: Vec<Env> = Vec::new();
-    for refs in [field(&context.app), field(context.server)]
+    context
+        .entries(property)
         .into_iter()
-        .flatten()
-    {
-        for key_ref in &refs.value {
-            if envs.iter().any(|env| env.var.name == key_ref.env_var_name) {
-                continue;
-            }
-            envs.push(Env {
-                var: EnvVar {
-                    name: key_ref.env_var_name.clone(),
-                    value: None,
-                    value_from: Some(source(key_ref)),
-                },
-                source: refs.key.clone(),
-            });
-        }
-    }
-    envs
+        .map(|entry| Env {
+            var: EnvVar {
+                name: entry.value.env_var_name.clone(),
+                value: None,
+                value_from: Some(source(entry.value)),
+            },
+            source: entry.key.to_owned(),
+        })
+        .collect()
 }
 
 /// Fails when two sources define the same variable (Kubernetes would silently keep the last).
@@ -343,15 +330,14 @@ fn unique(envs: &[Env]) -> Result<Vec<EnvVar>> {
 
 /// `configMapRefs`, then `secretRefs`; for each, a non-empty per-app list replaces the server's.
 fn env_from(context: &Context<'_>) -> Vec<EnvFromSource> {
-    let names = |field: fn(&Settings) -> &Option<Prop<Vec<String>>>| {
-        field(&context.app)
-            .as_ref()
-            .filter(|prop| !prop.value.is_empty())
-            .or(field(context.server).as_ref())
-            .map(|prop| prop.value.clone())
-            .unwrap_or_default()
+    let names = |property: &ListProperty<String>| -> Vec<String> {
+        context
+            .entries(property)
+            .into_iter()
+            .map(|entry| entry.value.clone())
+            .collect()
     };
-    let config_maps = names(|settings| &settings.config_map_refs)
+    let config_maps = names(&CONFIG_MAP_REFS)
         .into_iter()
         .map(|name| EnvFromSource {
             config_map_ref: Some(ConfigMapEnvSource {
@@ -360,48 +346,39 @@ fn env_from(context: &Context<'_>) -> Vec<EnvFromSource> {
             }),
             ..EnvFromSource::default()
         });
-    let secrets = names(|settings| &settings.secret_refs)
-        .into_iter()
-        .map(|name| EnvFromSource {
-            secret_ref: Some(SecretEnvSource {
-                name,
-                optional: None,
-            }),
-            ..EnvFromSource::default()
-        });
+    let secrets = names(&SECRET_REFS).into_iter().map(|name| EnvFromSource {
+        secret_ref: Some(SecretEnvSource {
+            name,
+            optional: None,
+        }),
+        ..EnvFromSource::default()
+    });
     config_maps.chain(secrets).collect()
 }
 
 /// The app's `volumeMounts`, then the server's whose names the app does not mount. A per-app
 /// mount replaces the server's mount of the same name entirely (its `readOnly` included).
 fn volume_mounts(context: &Context<'_>) -> Vec<VolumeMount> {
-    let mut mounts: Vec<VolumeMount> = Vec::new();
-    for list in [&context.app.volume_mounts, &context.server.volume_mounts]
+    context
+        .entries(&VOLUME_MOUNTS)
         .into_iter()
-        .flatten()
-    {
-        for mount in &list.value {
-            if !mounts.iter().any(|taken| taken.name == mount.name) {
-                mounts.push(mount.clone());
-            }
-        }
-    }
-    mounts
+        .map(|entry| entry.value.clone())
+        .collect()
 }
 
 /// `lifecycle.postStart.exec.command` and `lifecycle.preStop.exec.command`, each falling back to
 /// the server's hook on its own.
 fn lifecycle(context: &Context<'_>) -> Option<Lifecycle> {
-    let hook = |field: fn(&Settings) -> &Option<Prop<Vec<String>>>| {
-        context.pick(field).map(|prop| LifecycleHandler {
+    let hook = |property: &Property<Vec<String>>| {
+        context.get(property).map(|prop| LifecycleHandler {
             exec: Some(ExecAction {
                 command: Some(prop.value.clone()),
             }),
             ..LifecycleHandler::default()
         })
     };
-    let post_start = hook(|settings| &settings.lifecycle_post_start);
-    let pre_stop = hook(|settings| &settings.lifecycle_pre_stop);
+    let post_start = hook(&LIFECYCLE_POST_START);
+    let pre_stop = hook(&LIFECYCLE_PRE_STOP);
     if post_start.is_none() && pre_stop.is_none() {
         return None;
     }

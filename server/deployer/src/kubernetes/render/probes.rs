@@ -25,9 +25,12 @@
 use k8s_openapi::api::core::v1::{ExecAction, HTTPGetAction, HTTPHeader, Probe, TCPSocketAction};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::context::Context;
-use super::keys::{ProbeKey, ProbeKind, ProbeName, ProbeSetting};
-use super::properties::{ProbeValue, Prop};
+use crate::kubernetes::context::Context;
+use crate::kubernetes::keys::{ProbeKey, ProbeKind, ProbeName, ProbeSetting};
+use crate::kubernetes::properties::{
+    BOOT_MAJOR_VERSION, PROBE_CREDENTIALS_SECRET, PROBE_TYPE, PROBES, ProbeValue,
+};
+use crate::kubernetes::settings::Prop;
 use crate::{Error, Result};
 
 /// The three probes, and the ports they need on the container.
@@ -95,7 +98,7 @@ fn lookup(
             [Some(typed), deprecated]
                 .into_iter()
                 .flatten()
-                .filter_map(|key| settings.probes.get(&key))
+                .filter_map(|key| settings.member(&PROBES, &key))
         })
         .next()
         .cloned()
@@ -146,7 +149,7 @@ fn app_key(probe: ProbeName, kind: ProbeKind, setting: ProbeSetting) -> String {
 /// Renders the three probes.
 pub(crate) fn probes(context: &Context<'_>) -> Result<Probes> {
     let kind = context
-        .pick(|settings| &settings.probe_type)
+        .get(&PROBE_TYPE)
         .map_or(ProbeKind::Http, |prop| prop.value);
     let header = credentials_header(context, kind)?;
     let mut ports = Vec::new();
@@ -164,7 +167,7 @@ pub(crate) fn probes(context: &Context<'_>) -> Result<Probes> {
 
 /// `Authorization: Basic <credentials>` from the `probeCredentialsSecret`, for HTTP probes.
 fn credentials_header(context: &Context<'_>, kind: ProbeKind) -> Result<Option<HTTPHeader>> {
-    let Some(secret) = context.pick(|settings| &settings.probe_credentials_secret) else {
+    let Some(secret) = context.get(&PROBE_CREDENTIALS_SECRET) else {
         return Ok(None);
     };
     if kind != ProbeKind::Http {
@@ -225,9 +228,7 @@ fn probe_of(
                 .map_or(context.external_port, |(port, _)| port);
             ports.push(port);
             let boot1 = context
-                .app
-                .boot_major_version
-                .as_ref()
+                .get(&BOOT_MAJOR_VERSION)
                 .is_some_and(|prop| prop.value == 1);
             let default_path = match (probe, boot1) {
                 (ProbeName::Liveness, false) => "/actuator/health",

@@ -23,11 +23,15 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
-use super::context::Context;
 use super::metadata::{self, Labels};
-use super::pod::{PodExtras, pod_spec};
-use super::{Workload, names};
+use super::pod::{PodOptions, STREAM_APP_RESTART, pod_spec};
 use crate::Result;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::properties::{
+    CLAIM_TEMPLATE_NAME, CLAIM_TEMPLATE_STORAGE, CLAIM_TEMPLATE_STORAGE_CLASS_NAME, NAMESPACE,
+    POD_ANNOTATIONS, STATEFUL_SET_INIT_CONTAINER_IMAGE_NAME,
+};
+use crate::kubernetes::{Workload, names};
 
 /// The StatefulSet's `emptyDir` volume holding the instance index.
 const CONFIG_VOLUME: &str = "config";
@@ -45,21 +49,17 @@ pub(crate) fn workload(
 ) -> Result<Workload> {
     let template_metadata = ObjectMeta {
         labels: Some(labels.workload.clone()),
-        annotations: metadata::annotations(context, |settings| &settings.pod_annotations),
+        annotations: metadata::annotations(context, &POD_ANNOTATIONS),
         ..ObjectMeta::default()
     };
     let object_metadata = ObjectMeta {
         name: Some(context.deployment_id.clone()),
-        namespace: context
-            .server
-            .namespace
-            .as_ref()
-            .map(|prop| prop.value.clone()),
+        namespace: context.get(&NAMESPACE).map(|prop| prop.value.clone()),
         labels: Some(labels.workload.clone()),
         ..ObjectMeta::default()
     };
-    if !context.indexed {
-        let spec = pod_spec(context, main, PodExtras::default())?;
+    if !context.request.indexed {
+        let spec = pod_spec(context, main, PodOptions::new(STREAM_APP_RESTART))?;
         return Ok(Workload::Deployment(Deployment {
             metadata: object_metadata,
             spec: Some(DeploymentSpec {
@@ -79,7 +79,7 @@ pub(crate) fn workload(
     }
 
     let claim_name = context
-        .pick(|settings| &settings.claim_template_name)
+        .get(&CLAIM_TEMPLATE_NAME)
         .map_or_else(|| context.deployment_id.clone(), |prop| prop.value.clone());
     names::check(
         names::is_dns1123_label,
@@ -89,7 +89,7 @@ pub(crate) fn workload(
         "the deployment id",
     )?;
     let storage = context
-        .pick(|settings| &settings.claim_template_storage)
+        .get(&CLAIM_TEMPLATE_STORAGE)
         .map_or_else(|| "10Mi".to_owned(), |prop| prop.value.clone());
     let storage: BTreeMap<String, Quantity> = [("storage".to_owned(), Quantity(storage))]
         .into_iter()
@@ -103,7 +103,7 @@ pub(crate) fn workload(
         spec: Some(PersistentVolumeClaimSpec {
             access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
             storage_class_name: context
-                .pick(|settings| &settings.claim_template_storage_class_name)
+                .get(&CLAIM_TEMPLATE_STORAGE_CLASS_NAME)
                 .map(|prop| prop.value.clone()),
             resources: Some(VolumeResourceRequirements {
                 limits: Some(storage.clone()),
@@ -126,7 +126,7 @@ pub(crate) fn workload(
         name: INDEX_PROVIDER.to_owned(),
         image: Some(
             context
-                .pick(|settings| &settings.stateful_set_init_container_image_name)
+                .get(&STATEFUL_SET_INIT_CONTAINER_IMAGE_NAME)
                 .map_or_else(|| "busybox".to_owned(), |prop| prop.value.clone()),
         ),
         image_pull_policy: Some("IfNotPresent".to_owned()),
@@ -143,7 +143,8 @@ pub(crate) fn workload(
         security_context: main.security_context.clone(),
         ..Container::default()
     };
-    let extras = PodExtras {
+    let options = PodOptions {
+        restart: STREAM_APP_RESTART,
         volumes: vec![Volume {
             name: CONFIG_VOLUME.to_owned(),
             empty_dir: Some(EmptyDirVolumeSource::default()),
@@ -152,7 +153,7 @@ pub(crate) fn workload(
         init_container: Some(index_provider),
         claim_template: Some(claim_name),
     };
-    let spec = pod_spec(context, main, extras)?;
+    let spec = pod_spec(context, main, options)?;
     Ok(Workload::StatefulSet(StatefulSet {
         metadata: object_metadata,
         spec: Some(StatefulSetSpec {

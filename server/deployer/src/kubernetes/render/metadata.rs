@@ -7,9 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use super::context::Context;
-use super::names;
-use crate::{Error, Result};
+use dataflow_core::deployment::{APP_NAME, GROUP};
+
+use crate::Result;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::names;
+use crate::kubernetes::properties::DEPLOYMENT_LABELS;
+use crate::kubernetes::settings::Property;
 
 pub(crate) const APP_ID: &str = "spring-app-id";
 pub(crate) const DEPLOYMENT_ID: &str = "spring-deployment-id";
@@ -25,7 +29,7 @@ pub(crate) const COMPONENT: &str = "app.kubernetes.io/component";
 pub(crate) const NAME: &str = "app.kubernetes.io/name";
 
 /// Labels the deployer sets itself; `deploymentLabels` may not override them, since that would
-/// break selectors or our ownership marker.
+/// break selectors or our ownership marker (see [`is_reserved_label`]).
 const RESERVED: [&str; 9] = [
     APP_ID,
     DEPLOYMENT_ID,
@@ -39,6 +43,11 @@ const RESERVED: [&str; 9] = [
 ];
 
 pub(crate) type Map = BTreeMap<String, String>;
+
+/// Whether the deployer sets the label itself.
+pub(crate) fn is_reserved_label(label: &str) -> bool {
+    RESERVED.contains(&label)
+}
 
 /// Every label set of one app.
 #[derive(Debug, Clone)]
@@ -60,25 +69,25 @@ impl Labels {
         let mut id_map = Map::new();
         id_map.insert(APP_ID.to_owned(), context.deployment_id.clone());
         id_map.insert(DEPLOYMENT_ID.to_owned(), context.deployment_id.clone());
-        if let Some(group) = &context.group {
+        if let Some(group) = context.group() {
             names::check(
                 names::is_label_value,
                 names::LABEL_VALUE,
                 "label value",
-                &group.value,
-                &format!("`{}`", group.key),
+                group,
+                &format!("`{GROUP}`"),
             )?;
-            id_map.insert(GROUP_ID.to_owned(), group.value.clone());
+            id_map.insert(GROUP_ID.to_owned(), group.to_owned());
         }
-        if let Some(app_name) = &context.app_name {
+        if let Some(app_name) = context.app_name() {
             names::check(
                 names::is_label_value,
                 names::LABEL_VALUE,
                 "label value",
-                &app_name.value,
-                &format!("`{}`", app_name.key),
+                app_name,
+                &format!("`{APP_NAME}`"),
             )?;
-            id_map.insert(APPLICATION_NAME.to_owned(), app_name.value.clone());
+            id_map.insert(APPLICATION_NAME.to_owned(), app_name.to_owned());
         }
 
         let mut id_map_with_role = id_map.clone();
@@ -89,34 +98,18 @@ impl Labels {
 
         // deploymentLabels: the server's and the app's are both applied; the app's value wins
         // for a key set at both levels.
-        let mut deployment_labels = Map::new();
-        for labels in [
-            &context.server.deployment_labels,
-            &context.app.deployment_labels,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if let Some(reserved) = labels
-                .value
-                .keys()
-                .find(|key| RESERVED.contains(&key.as_str()))
-            {
-                return Err(Error::invalid(
-                    &labels.key,
-                    format!("the label `{reserved}` is set by the deployer and cannot be changed"),
-                ));
-            }
-            deployment_labels.extend(labels.value.clone());
-        }
+        let deployment_labels = context
+            .entries(&DEPLOYMENT_LABELS)
+            .into_iter()
+            .map(|entry| entry.value.clone());
         let mut workload = base.clone();
         workload.extend(deployment_labels);
 
-        let service_selector = match &context.app_name {
+        let service_selector = match context.app_name() {
             // Skipper's un-versioned Service selects the pods of every version of the app.
             Some(app_name) => {
                 let mut selector = Map::new();
-                selector.insert(APPLICATION_NAME.to_owned(), app_name.value.clone());
+                selector.insert(APPLICATION_NAME.to_owned(), app_name.to_owned());
                 if let Some(group) = context.group() {
                     selector.insert(GROUP_ID.to_owned(), group.to_owned());
                 }
@@ -156,13 +149,10 @@ fn ours(context: &Context<'_>) -> Result<Map> {
     Ok(labels)
 }
 
-/// The annotations of a setting: the per-app value replaces the server's entirely.
-pub(crate) fn annotations(
-    context: &Context<'_>,
-    field: impl Fn(&super::properties::Settings) -> &Option<super::properties::Prop<Map>>,
-) -> Option<Map> {
+/// The annotations of a property: the per-app value replaces the server's entirely.
+pub(crate) fn annotations(context: &Context<'_>, property: &Property<Map>) -> Option<Map> {
     context
-        .pick(field)
+        .get(property)
         .map(|prop| prop.value.clone())
         .filter(|map| !map.is_empty())
 }

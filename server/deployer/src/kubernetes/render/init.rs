@@ -4,78 +4,57 @@
 //! `environmentVariables: [K=V]`, ...), not Kubernetes' Container; additional containers are
 //! plain Kubernetes Containers.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, Container, EnvFromSource, EnvVar, EnvVarSource, ObjectFieldSelector,
-    SecretEnvSource, SecurityContext, VolumeMount,
+    SecretEnvSource, SecurityContext,
 };
-use serde::de::{self, Deserializer, Visitor};
 
-use super::context::Context;
-use super::formats;
-use super::keys::InitField;
-use super::names;
-use super::properties::{IndexedInit, InitFields, Prop, Settings};
-use super::structured::parse_yaml;
+use crate::kubernetes::context::Context;
+use crate::kubernetes::formats;
+use crate::kubernetes::keys::InitField;
+use crate::kubernetes::names;
+use crate::kubernetes::properties::{
+    ADDITIONAL_CONTAINERS, INDEXED_INIT_CONTAINERS, INIT_CONTAINER, INIT_CONTAINER_FIELDS,
+    INIT_CONTAINERS, InitContainerSpec, InitPart,
+};
+use crate::kubernetes::settings::{Prop, Settings};
+use crate::kubernetes::structured::parse_yaml;
 use crate::{Error, Result};
 
-/// SCDF's init container YAML: `{imageName: busybox:1, containerName: init, commands: [sh, -c,
-/// x]}`. Each field accepts SCDF's long and short spelling; lists also accept a comma-separated
-/// text, as Spring's binding does.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct InitContainerSpec {
-    #[serde(alias = "containerName")]
-    name: Option<String>,
-    #[serde(alias = "imageName")]
-    image: Option<String>,
-    #[serde(alias = "commands", default, deserialize_with = "string_list")]
-    command: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "string_list")]
-    args: Option<Vec<String>>,
-    volume_mounts: Option<Vec<VolumeMount>>,
-    /// `K=V` entries.
-    #[serde(alias = "env", default, deserialize_with = "string_list")]
-    environment_variables: Option<Vec<String>>,
-    /// `NAME=fieldPath` entries, e.g. `POD_UID=metadata.uid`.
-    #[serde(default, deserialize_with = "string_list")]
-    environment_variables_from_field_refs: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "string_list")]
-    config_map_ref_env_vars: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "string_list")]
-    secret_ref_env_vars: Option<Vec<String>>,
+/// The flattened fields of one init container (`initContainer.image`, ...).
+type InitFields = BTreeMap<InitField, Prop<String>>;
+
+/// One `initContainers[i]` entry: a YAML object or flattened fields.
+#[derive(Debug, Default)]
+struct IndexedInit {
+    yaml: Option<Prop<InitContainerSpec>>,
+    fields: InitFields,
 }
 
-/// A list of texts given as a YAML list or as one comma-separated text.
-fn string_list<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Vec<String>>, D::Error> {
-    struct ListVisitor;
-
-    impl<'de> Visitor<'de> for ListVisitor {
-        type Value = Option<Vec<String>>;
-
-        fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            formatter.write_str("a list of texts or a comma-separated text")
-        }
-
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-            Ok(Some(value.split(',').map(str::to_owned).collect()))
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element::<String>()? {
-                items.push(item);
+/// A level's `initContainers[<i>]` and `initContainers[<i>].<field>` keys, by index.
+fn indexed_entries(settings: &Settings) -> BTreeMap<usize, IndexedInit> {
+    let mut entries: BTreeMap<usize, IndexedInit> = BTreeMap::new();
+    for (&(index, field), prop) in settings.members(&INDEXED_INIT_CONTAINERS) {
+        let entry = entries.entry(index).or_default();
+        let key = prop.key.clone();
+        match (field, &prop.value) {
+            (None, InitPart::Spec(spec)) => {
+                entry.yaml = Some(Prop {
+                    key,
+                    value: spec.clone(),
+                });
             }
-            Ok(Some(items))
+            (Some(field), InitPart::Field(text)) => {
+                let value = text.clone();
+                entry.fields.insert(field, Prop { key, value });
+            }
+            // The declaration parses `[<i>]` into a spec and `[<i>].<field>` into a field.
+            (None, InitPart::Field(_)) | (Some(_), InitPart::Spec(_)) => {}
         }
     }
-
-    deserializer.deserialize_any(ListVisitor)
+    entries
 }
 
 impl InitContainerSpec {
@@ -137,7 +116,7 @@ impl InitContainerSpec {
             ));
         }
         check_container_name(key, name)?;
-        let image = super::properties::image(key, image)?;
+        let image = crate::kubernetes::properties::image(key, image)?;
         let mut env: Vec<EnvVar> = Vec::new();
         // Each entry is one variable (a list item, or one piece of a comma-separated text), so
         // it is split once, at its first `=`: `HOSTS=a=1,b=2` as a list item is one variable.
@@ -237,10 +216,11 @@ pub(crate) fn check_container_name(key: &str, name: &str) -> Result<()> {
 
 /// The single `initContainer` of one level: the YAML object, else the flattened keys.
 fn single(settings: &Settings) -> Result<Option<Prop<InitContainerSpec>>> {
-    match (
-        &settings.init_container,
-        settings.init_container_fields.values().next(),
-    ) {
+    let fields: InitFields = settings
+        .members(&INIT_CONTAINER_FIELDS)
+        .map(|(field, prop)| (*field, prop.clone()))
+        .collect();
+    match (settings.get(&INIT_CONTAINER), fields.values().next()) {
         (Some(yaml), Some(field)) => Err(Error::ConflictingProperties {
             first: yaml.key.clone(),
             second: field.key.clone(),
@@ -248,11 +228,9 @@ fn single(settings: &Settings) -> Result<Option<Prop<InitContainerSpec>>> {
                 .to_owned(),
         }),
         (Some(yaml), None) => Ok(Some(yaml.clone())),
-        (None, Some(_)) => InitContainerSpec::from_fields(
-            &settings.init_container_fields,
-            &Context::app_key("initContainer"),
-        )
-        .map(Some),
+        (None, Some(_)) => {
+            InitContainerSpec::from_fields(&fields, &Context::app_key(INIT_CONTAINER.key)).map(Some)
+        }
         (None, None) => Ok(None),
     }
 }
@@ -277,8 +255,9 @@ fn indexed_entry(index: usize, entry: &IndexedInit) -> Result<Prop<InitContainer
 /// The per-app `initContainers` list: the YAML list, else the indexed entries (which must
 /// start at 0 and have no gaps).
 fn app_list(settings: &Settings) -> Result<Vec<Prop<InitContainerSpec>>> {
-    if let Some(list) = &settings.init_containers {
-        if let Some(entry) = settings.indexed_init_containers.values().next() {
+    let indexed = indexed_entries(settings);
+    if let Some(list) = settings.get(&INIT_CONTAINERS) {
+        if let Some(entry) = indexed.values().next() {
             let second = entry
                 .yaml
                 .as_ref()
@@ -302,7 +281,7 @@ fn app_list(settings: &Settings) -> Result<Vec<Prop<InitContainerSpec>>> {
             .collect());
     }
     let mut specs = Vec::new();
-    for (position, (index, entry)) in settings.indexed_init_containers.iter().enumerate() {
+    for (position, (index, entry)) in indexed.iter().enumerate() {
         if *index != position {
             return Err(Error::MissingProperty {
                 key: Context::app_key(&format!("initContainers[{position}]")),
@@ -331,12 +310,16 @@ pub(crate) fn init_containers(
         specs.push(spec);
     }
     let app_list = app_list(&context.app)?;
-    let server_list = context.server.init_containers.iter().flat_map(|list| {
-        list.value.iter().map(|spec| Prop {
-            key: list.key.clone(),
-            value: spec.clone(),
-        })
-    });
+    let server_list = context
+        .server
+        .get(&INIT_CONTAINERS)
+        .into_iter()
+        .flat_map(|list| {
+            list.value.iter().map(|spec| Prop {
+                key: list.key.clone(),
+                value: spec.clone(),
+            })
+        });
     let skip = app_list.len();
     specs.extend(app_list);
     specs.extend(server_list.skip(skip));
@@ -357,37 +340,24 @@ pub(crate) fn additional_containers(
     security_context: Option<&SecurityContext>,
 ) -> Result<Vec<(Container, String)>> {
     let mut containers: Vec<(Container, String)> = Vec::new();
-    for list in [
-        &context.app.additional_containers,
-        &context.server.additional_containers,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        for container in &list.value {
-            if containers
-                .iter()
-                .any(|(taken, _)| taken.name == container.name)
-            {
-                continue;
-            }
-            check_container_name(&list.key, &container.name)?;
-            if container
-                .image
-                .as_deref()
-                .is_none_or(|image| image.trim().is_empty())
-            {
-                return Err(Error::invalid(
-                    &list.key,
-                    format!("the container `{}` has no `image`", container.name),
-                ));
-            }
-            let mut container = container.clone();
-            if container.security_context.is_none() {
-                container.security_context = security_context.cloned();
-            }
-            containers.push((container, list.key.clone()));
+    for entry in context.entries(&ADDITIONAL_CONTAINERS) {
+        let container = entry.value;
+        check_container_name(entry.key, &container.name)?;
+        if container
+            .image
+            .as_deref()
+            .is_none_or(|image| image.trim().is_empty())
+        {
+            return Err(Error::invalid(
+                entry.key,
+                format!("the container `{}` has no `image`", container.name),
+            ));
         }
+        let mut container = container.clone();
+        if container.security_context.is_none() {
+            container.security_context = security_context.cloned();
+        }
+        containers.push((container, entry.key.to_owned()));
     }
     Ok(containers)
 }
