@@ -108,11 +108,12 @@ impl Error {
 }
 
 /// Every error but a failure to serialize an object is about the properties or names the user
-/// gave; the message names them.
+/// gave; the message names them. A stream name Kubernetes cannot use is the definition's fault.
 impl dataflow_core::ErrorCode for Error {
     fn code(&self) -> dataflow_core::Code {
         match self {
             Self::Serialize(_) => dataflow_core::Code::Internal,
+            Self::InvalidStreamName { .. } => dataflow_core::Code::InvalidStreamDefinition,
             _ => dataflow_core::Code::InvalidPlatformSetting,
         }
     }

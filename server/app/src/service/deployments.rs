@@ -131,8 +131,7 @@ impl Deployments {
             AppError::new(Code::InvalidStreamDefinition, blot_dsl_text(&e.formatted()))
         })?;
         let apps = stream_apps(name, &definition);
-        check_stream_names(name, &apps)
-            .map_err(|e| AppError::new(Code::InvalidStreamDefinition, e.to_string()))?;
+        check_stream_names(name, &apps)?;
         let registrations = self.registrations(&apps, properties).await?;
         let requests = plan_stream(&PlanInput {
             stream: name,
