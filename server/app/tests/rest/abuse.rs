@@ -14,18 +14,6 @@ use serde_json::json;
 use super::streams::{created, import};
 use super::{Api, MAX_BODY, Reply, form};
 
-async fn post_json(api: &Api, uri: &str, body: &serde_json::Value) -> Reply {
-    api.raw(
-        Request::builder()
-            .method(Method::POST)
-            .uri(uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-    )
-    .await
-}
-
 /// `a && a && … && a` with `count` names.
 fn repeated_task(count: usize) -> String {
     vec!["a"; count].join(" && ")
@@ -38,7 +26,9 @@ async fn f01_a_task_dsl_past_the_cap_is_refused_before_parsing() {
     let api = Api::with_body_limit(1024 * 1024).await;
     let dsl = repeated_task(30_000); // 150 KB: used to abort the process
     let started = Instant::now();
-    let reply = post_json(&api, "/tools/parseTaskTextToGraph", &json!({ "dsl": dsl })).await;
+    let reply = api
+        .post_json("/tools/parseTaskTextToGraph", &json!({ "dsl": dsl }))
+        .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
     assert_eq!(reply.logref(), "DefinitionTooLongException");
     assert!(
@@ -57,7 +47,9 @@ async fn f01_a_task_dsl_past_the_cap_is_refused_before_parsing() {
     assert!(started.elapsed() < Duration::from_secs(10));
 
     for uri in ["/tools/parseStream"] {
-        let reply = post_json(&api, uri, &json!({ "dsl": "a".repeat(200_000) })).await;
+        let reply = api
+            .post_json(uri, &json!({ "dsl": "a".repeat(200_000) }))
+            .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{uri}");
         assert_eq!(reply.logref(), "DefinitionTooLongException", "{uri}");
     }
@@ -90,12 +82,12 @@ async fn f01_a_task_dsl_past_the_cap_is_refused_before_parsing() {
 async fn f01_many_errors_under_the_cap_are_bounded_and_share_the_text() {
     let api = Api::sqlite().await;
     // 12,000 duplicate names (60 KB) took ~0.8 GB before errors shared the text.
-    let reply = post_json(
-        &api,
-        "/tools/parseTaskTextToGraph",
-        &json!({ "dsl": repeated_task(12_000) }),
-    )
-    .await;
+    let reply = api
+        .post_json(
+            "/tools/parseTaskTextToGraph",
+            &json!({ "dsl": repeated_task(12_000) }),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let errors = reply.json["errors"].as_array().unwrap();
     assert!(!errors.is_empty());
@@ -440,7 +432,8 @@ async fn f06_health_answers_while_large_definitions_are_parsed() {
             let api = api.clone();
             let dsl = dsl.clone();
             tokio::spawn(async move {
-                post_json(&api, "/tools/parseTaskTextToGraph", &json!({ "dsl": dsl })).await
+                api.post_json("/tools/parseTaskTextToGraph", &json!({ "dsl": dsl }))
+                    .await
             })
         })
         .collect();

@@ -183,6 +183,19 @@ impl Api {
     pub async fn post(&self, uri: &str, form: &str) -> Reply {
         self.send(Method::POST, uri, Some(form)).await
     }
+
+    /// POSTs `body` as JSON with `Content-Type: application/json`.
+    pub async fn post_json(&self, uri: &str, body: &Value) -> Reply {
+        self.raw(
+            Request::builder()
+                .method(Method::POST)
+                .uri(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
 }
 
 /// Form-encodes `pairs`.

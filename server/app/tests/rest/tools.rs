@@ -4,31 +4,16 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 
-use super::{Api, Reply};
+use super::Api;
 
 pub(crate) const WORKSHOP_STREAM: &str = "truck-performance = trucks --spring.cloud.stream.function.bindings.generateTruck-out-0=output | brake-temperature --spring.cloud.stream.function.bindings.processBrakeTemperature-in-0=input --spring.cloud.stream.function.bindings.processBrakeTemperature-out-0=output | brake-log --spring.cloud.stream.function.bindings.log-in-0=input";
-
-async fn post_json(api: &Api, uri: &str, body: &Value) -> Reply {
-    api.raw(
-        Request::builder()
-            .method(Method::POST)
-            .uri(uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-    )
-    .await
-}
 
 #[tokio::test]
 async fn the_workshop_stream_parses_to_three_apps() {
     let api = Api::sqlite().await;
-    let reply = post_json(
-        &api,
-        "/tools/parseStream",
-        &json!({ "dsl": WORKSHOP_STREAM }),
-    )
-    .await;
+    let reply = api
+        .post_json("/tools/parseStream", &json!({ "dsl": WORKSHOP_STREAM }))
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json["errors"], json!([]));
     let ast = &reply.json["ast"];
@@ -98,12 +83,12 @@ async fn the_workshop_stream_parses_to_three_apps() {
 #[tokio::test]
 async fn destinations_labels_and_unbound_apps() {
     let api = Api::sqlite().await;
-    let tap = post_json(
-        &api,
-        "/tools/parseStream",
-        &json!({ "dsl": ":orders.filter > f: log --level=WARN" }),
-    )
-    .await;
+    let tap = api
+        .post_json(
+            "/tools/parseStream",
+            &json!({ "dsl": ":orders.filter > f: log --level=WARN" }),
+        )
+        .await;
     let ast = &tap.json["ast"];
     assert_eq!(
         ast["sourceDestination"],
@@ -114,19 +99,21 @@ async fn destinations_labels_and_unbound_apps() {
         ast["apps"][0]["args"],
         json!([{ "name": "level", "value": "WARN" }])
     );
-    let group = post_json(&api, "/tools/parseStream", &json!({ "dsl": "a || b" })).await;
+    let group = api
+        .post_json("/tools/parseStream", &json!({ "dsl": "a || b" }))
+        .await;
     assert_eq!(group.json["ast"]["apps"][1]["unbound"], true);
 }
 
 #[tokio::test]
 async fn errors_come_back_with_scdfs_code_position_and_message() {
     let api = Api::sqlite().await;
-    let reply = post_json(
-        &api,
-        "/tools/parseStream",
-        &json!({ "dsl": "time --format='abc" }),
-    )
-    .await;
+    let reply = api
+        .post_json(
+            "/tools/parseStream",
+            &json!({ "dsl": "time --format='abc" }),
+        )
+        .await;
     assert_eq!(
         reply.status,
         StatusCode::OK,
@@ -141,12 +128,12 @@ async fn errors_come_back_with_scdfs_code_position_and_message() {
             "message": "107E:(pos 14): Cannot find terminating ' for string\ntime --format='abc\n              ^\n"
         }])
     );
-    let named = post_json(
-        &api,
-        "/tools/parseStream",
-        &json!({ "dsl": "time | log", "name": "0bad" }),
-    )
-    .await;
+    let named = api
+        .post_json(
+            "/tools/parseStream",
+            &json!({ "dsl": "time | log", "name": "0bad" }),
+        )
+        .await;
     assert_eq!(named.json["errors"][0]["code"], "122E");
     assert!(
         named.json["errors"][0]["message"]
@@ -171,7 +158,9 @@ async fn unreadable_bodies_are_4xx() {
         .await;
     assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
     assert_eq!(not_json.logref(), "HttpMessageNotReadableException");
-    let no_dsl = post_json(&api, "/tools/parseStream", &json!({ "name": "x" })).await;
+    let no_dsl = api
+        .post_json("/tools/parseStream", &json!({ "name": "x" }))
+        .await;
     assert_eq!(no_dsl.status, StatusCode::BAD_REQUEST);
     assert!(
         no_dsl.error_message().contains("dsl"),
@@ -186,12 +175,12 @@ async fn unreadable_bodies_are_4xx() {
 async fn task_text_and_graph_convert_both_ways() {
     let api = Api::sqlite().await;
     let dsl = "<a: timestamp || b: timestamp> && c 'FAILED' -> d";
-    let parsed = post_json(
-        &api,
-        "/tools/parseTaskTextToGraph",
-        &json!({ "name": "t1", "dsl": dsl }),
-    )
-    .await;
+    let parsed = api
+        .post_json(
+            "/tools/parseTaskTextToGraph",
+            &json!({ "name": "t1", "dsl": dsl }),
+        )
+        .await;
     assert_eq!(parsed.status, StatusCode::OK, "{}", parsed.text);
     assert_eq!(parsed.json["errors"], json!([]));
     let graph = &parsed.json["graph"];
@@ -215,15 +204,15 @@ async fn task_text_and_graph_convert_both_ways() {
         "{graph}"
     );
 
-    let back = post_json(&api, "/tools/convertTaskGraphToText", graph).await;
+    let back = api.post_json("/tools/convertTaskGraphToText", graph).await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.text);
     assert_eq!(back.json["errors"], json!([]));
-    let again = post_json(
-        &api,
-        "/tools/parseTaskTextToGraph",
-        &json!({ "name": "t1", "dsl": back.json["dsl"] }),
-    )
-    .await;
+    let again = api
+        .post_json(
+            "/tools/parseTaskTextToGraph",
+            &json!({ "name": "t1", "dsl": back.json["dsl"] }),
+        )
+        .await;
     assert_eq!(
         &again.json["graph"], graph,
         "text -> graph -> text -> graph is stable"
@@ -233,43 +222,40 @@ async fn task_text_and_graph_convert_both_ways() {
 #[tokio::test]
 async fn task_errors_are_data_not_statuses() {
     let api = Api::sqlite().await;
-    let syntax = post_json(
-        &api,
-        "/tools/parseTaskTextToGraph",
-        &json!({ "name": "t", "dsl": "a & b" }),
-    )
-    .await;
+    let syntax = api
+        .post_json(
+            "/tools/parseTaskTextToGraph",
+            &json!({ "name": "t", "dsl": "a & b" }),
+        )
+        .await;
     assert_eq!(syntax.status, StatusCode::OK);
     assert_eq!(syntax.json["graph"], Value::Null);
     assert_eq!(
         syntax.json["errors"],
         json!([{ "message": "150E:(pos 2): task dsl flow requires a pair of &, not just one", "position": 2 }])
     );
-    let unnamed = post_json(
-        &api,
-        "/tools/parseTaskTextToGraph",
-        &json!({ "dsl": "a && b" }),
-    )
-    .await;
+    let unnamed = api
+        .post_json("/tools/parseTaskTextToGraph", &json!({ "dsl": "a && b" }))
+        .await;
     assert_eq!(unnamed.json["errors"], json!([]), "the name is optional");
-    let bad_name = post_json(
-        &api,
-        "/tools/parseTaskTextToGraph",
-        &json!({ "name": "a.b", "dsl": "a" }),
-    )
-    .await;
+    let bad_name = api
+        .post_json(
+            "/tools/parseTaskTextToGraph",
+            &json!({ "name": "a.b", "dsl": "a" }),
+        )
+        .await;
     assert!(
         bad_name.json["errors"][0]["message"]
             .as_str()
             .unwrap()
             .starts_with("123E")
     );
-    let bad_graph = post_json(
-        &api,
-        "/tools/convertTaskGraphToText",
-        &json!({ "nodes": [], "links": [] }),
-    )
-    .await;
+    let bad_graph = api
+        .post_json(
+            "/tools/convertTaskGraphToText",
+            &json!({ "nodes": [], "links": [] }),
+        )
+        .await;
     assert_eq!(bad_graph.status, StatusCode::OK);
     assert_eq!(bad_graph.json["dsl"], Value::Null);
     assert!(!bad_graph.json["errors"].as_array().unwrap().is_empty());
