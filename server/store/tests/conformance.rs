@@ -1015,3 +1015,38 @@ async fn unknown_database_schemes_are_refused() {
         "{err}"
     );
 }
+
+/// Two servers on one SQLite file do not share the in-process write lock: the unique key and the
+/// retry alone keep their versions consecutive.
+#[tokio::test]
+async fn sqlite_stores_sharing_a_file_take_consecutive_versions() {
+    let db = testing::sqlite().await;
+    let second = dataflow_store::connect(&db.url, &Default::default())
+        .await
+        .unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for writer in 0..8_u32 {
+        let store = if writer % 2 == 0 {
+            db.store.clone()
+        } else {
+            second.clone()
+        };
+        tasks.spawn(async move {
+            let mut mine = Vec::new();
+            for _ in 0..5 {
+                let release = store
+                    .create_release(&new_release("shared", ""))
+                    .await
+                    .unwrap();
+                mine.push(release.version);
+            }
+            mine
+        });
+    }
+    let mut returned: Vec<u32> = Vec::new();
+    while let Some(mine) = tasks.join_next().await {
+        returned.extend(mine.unwrap());
+    }
+    returned.sort_unstable();
+    assert_eq!(returned, (1..=40).collect::<Vec<u32>>());
+}
