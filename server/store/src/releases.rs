@@ -93,8 +93,8 @@ fn select_live_first() -> String {
 
 fn select_live_after() -> String {
     format!(
-        "SELECT {COLUMNS} FROM releases WHERE live = ? \
-         AND (stream_name > ? OR (stream_name = ? AND version > ?)) \
+        "SELECT {COLUMNS} FROM releases WHERE live = ? AND stream_name >= ? \
+         AND (stream_name > ? OR version > ?) \
          ORDER BY stream_name, version LIMIT ?"
     )
 }
