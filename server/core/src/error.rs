@@ -79,6 +79,8 @@ error_codes! {
     DuplicateStreamDefinition => Conflict, "DuplicateStreamDefinitionException";
     /// No stream of that name.
     NoSuchStreamDefinition => NotFound, "NoSuchStreamDefinitionException";
+    /// No release of that stream and version (Skipper's exception for a missing release).
+    NoSuchRelease => NotFound, "ReleaseNotFoundException";
     /// A deployment property is malformed, unknown, or names an unknown app or version (SCDF
     /// answers 500 for most of these).
     InvalidDeploymentProperties => InvalidRequest, "InvalidDeploymentPropertiesException";

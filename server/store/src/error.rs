@@ -49,6 +49,8 @@ pub enum Entity {
     App,
     /// A stream definition.
     Stream,
+    /// A release of a stream (`stream:version`).
+    Release,
 }
 
 impl Entity {
@@ -57,6 +59,7 @@ impl Entity {
         match self {
             Self::App => Code::NoSuchAppRegistration,
             Self::Stream => Code::NoSuchStreamDefinition,
+            Self::Release => Code::NoSuchRelease,
         }
     }
 }
@@ -66,6 +69,7 @@ impl std::fmt::Display for Entity {
         f.write_str(match self {
             Self::App => "app",
             Self::Stream => "stream",
+            Self::Release => "release",
         })
     }
 }
@@ -118,5 +122,12 @@ mod tests {
             key: "ticktock".to_owned(),
         };
         assert_eq!(stream.code(), Code::NoSuchStreamDefinition);
+        let release = Error::NotFound {
+            entity: Entity::Release,
+            key: "ticktock:2".to_owned(),
+        };
+        assert_eq!(release.code(), Code::NoSuchRelease);
+        assert_eq!(release.code().logref(), "ReleaseNotFoundException");
+        assert_eq!(release.to_string(), "release ticktock:2 not found");
     }
 }

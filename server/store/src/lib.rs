@@ -16,12 +16,14 @@ use secrecy::{ExposeSecret, SecretString};
 
 mod error;
 mod mysql;
+mod releases;
 mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use error::{Entity, Error, Result};
+pub use releases::ReleaseStore;
 
 /// What to do when a registration to save already exists (same type, name and version).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +48,10 @@ pub struct SaveOutcome {
 }
 
 /// The server's state. Implementations must be safe to share across tasks.
+///
+/// Releases are kept through the [`ReleaseStore`] supertrait.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
+pub trait Store: ReleaseStore + Send + Sync + fmt::Debug {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
 

@@ -10,7 +10,7 @@ use crate::{ConnectOptions, Error, Result, redact_url};
 /// A store in a MariaDB database.
 #[derive(Debug)]
 pub(crate) struct MySqlStore {
-    pool: sqlx::MySqlPool,
+    pub(crate) pool: sqlx::MySqlPool,
 }
 
 impl MySqlStore {
@@ -41,7 +41,7 @@ impl MySqlStore {
 
     /// MariaDB's row locks and unique keys are enough: no extra serialization.
     #[expect(clippy::unused_async, reason = "same shape as the SQLite store's lock")]
-    async fn lock_writes(&self) {}
+    pub(crate) async fn lock_writes(&self) {}
 }
 
 impl_store!(

@@ -12,7 +12,7 @@ use crate::{ConnectOptions, Error, Result};
 /// A store in a SQLite file.
 #[derive(Debug)]
 pub(crate) struct SqliteStore {
-    pool: sqlx::SqlitePool,
+    pub(crate) pool: sqlx::SqlitePool,
     /// SQLite has one writer at a time, and a read transaction that later writes can fail with
     /// `SQLITE_BUSY` instead of waiting; serializing our own write transactions avoids that.
     writes: Mutex<()>,
@@ -40,7 +40,7 @@ impl SqliteStore {
         })
     }
 
-    async fn lock_writes(&self) -> MutexGuard<'_, ()> {
+    pub(crate) async fn lock_writes(&self) -> MutexGuard<'_, ()> {
         self.writes.lock().await
     }
 }

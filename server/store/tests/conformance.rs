@@ -2,12 +2,16 @@
 //! (`mariadb_*` tests, ignored unless asked for; `scripts/test.sh` runs them on a throwaway
 //! server and fails if none ran).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use dataflow_core::app::{AppName, AppQuery, AppSort, AppType, NewAppRegistration};
 use dataflow_core::page::{Direction, PageRequest, SortOrder};
+use dataflow_core::release::{NewRelease, Release, ReleaseStatus, Timestamp};
 use dataflow_core::stream_definition::{StreamDefinitionRecord, StreamQuery, StreamSort};
-use dataflow_store::{ConflictPolicy, Error, Store, testing};
+use dataflow_core::{Code, ErrorCode};
+use dataflow_store::{ConflictPolicy, Entity, Error, Store, testing};
 
 fn app(app_type: AppType, name: &str, version: &str) -> NewAppRegistration {
     NewAppRegistration {
@@ -685,6 +689,255 @@ async fn streams_are_deleted(store: Arc<dyn Store>) {
     assert_eq!(store.delete_all_streams().await.unwrap(), 0);
 }
 
+fn new_release(stream: &str, description: &str) -> NewRelease {
+    NewRelease {
+        stream: stream.to_owned(),
+        platform: "default".to_owned(),
+        status: ReleaseStatus::Deploying,
+        manifest: format!(
+            "apiVersion: skipper.spring.io/v1\nkind: SpringCloudDeployerApplication\nmetadata:\n  name: {stream}\n"
+        ),
+        properties: BTreeMap::from([
+            ("app.time.trigger.fixed-delay".to_owned(), "5".to_owned()),
+            (
+                "app.log.spring.datasource.password".to_owned(),
+                "******".to_owned(),
+            ),
+        ]),
+        app_versions: BTreeMap::from([
+            ("time".to_owned(), "5.0.0".to_owned()),
+            ("log".to_owned(), "5.0.1".to_owned()),
+        ]),
+        description: description.to_owned(),
+    }
+}
+
+fn versions(releases: &[Release]) -> Vec<(&str, u32)> {
+    releases
+        .iter()
+        .map(|r| (r.stream.as_str(), r.version))
+        .collect()
+}
+
+async fn releases_count_versions_per_stream(store: Arc<dyn Store>) {
+    assert!(store.latest_release("ticktock").await.unwrap().is_none());
+    let before = Timestamp::from_system_time(SystemTime::now());
+    let first = store
+        .create_release(&new_release("ticktock", "Install started"))
+        .await
+        .unwrap();
+    assert_eq!(first.version, 1);
+    assert!(first.first_deployed >= before && first.first_deployed == first.last_updated);
+    assert_eq!(first.deleted, None);
+    assert_eq!(
+        store.find_release("ticktock", 1).await.unwrap().as_ref(),
+        Some(&first),
+        "every field round-trips"
+    );
+
+    // Another stream has its own sequence; another spelling of a name is the same stream.
+    let other = store
+        .create_release(&new_release("other", "Install started"))
+        .await
+        .unwrap();
+    assert_eq!(other.version, 1);
+    let mut upgrade = new_release("TickTock", "Upgrade started");
+    upgrade.platform = "east".to_owned();
+    upgrade.properties.clear();
+    let second = store.create_release(&upgrade).await.unwrap();
+    assert_eq!((second.stream.as_str(), second.version), ("TickTock", 2));
+    let found = store.find_release("TICKTOCK", 2).await.unwrap().unwrap();
+    assert_eq!(found, second);
+    assert!(found.properties.is_empty());
+    assert_eq!(found.platform, "east");
+
+    assert_eq!(
+        store.latest_release("ticktock").await.unwrap(),
+        Some(second)
+    );
+    assert!(store.find_release("ticktock", 3).await.unwrap().is_none());
+    assert!(store.find_release("tick", 1).await.unwrap().is_none());
+}
+
+async fn release_history_is_newest_first_and_bounded(store: Arc<dyn Store>) {
+    for i in 1..=5 {
+        store
+            .create_release(&new_release("hist", &format!("release {i}")))
+            .await
+            .unwrap();
+    }
+    store
+        .create_release(&new_release("hist-other", "x"))
+        .await
+        .unwrap();
+    let history = store.release_history("HIST", 3).await.unwrap();
+    assert_eq!(versions(&history), [("hist", 5), ("hist", 4), ("hist", 3)]);
+    assert_eq!(history[0].description, "release 5");
+    assert_eq!(store.release_history("hist", 100).await.unwrap().len(), 5);
+    assert!(store.release_history("none", 10).await.unwrap().is_empty());
+    assert!(store.release_history("hist", 0).await.unwrap().is_empty());
+}
+
+async fn release_status_changes_are_stamped(store: Arc<dyn Store>) {
+    let created = store
+        .create_release(&new_release("status", "Install started"))
+        .await
+        .unwrap();
+    let deployed = store
+        .update_release_status("STATUS", 1, ReleaseStatus::Deployed, "Install complete")
+        .await
+        .unwrap();
+    assert_eq!(deployed.status, ReleaseStatus::Deployed);
+    assert_eq!(deployed.description, "Install complete");
+    assert_eq!(deployed.first_deployed, created.first_deployed);
+    assert!(deployed.last_updated >= created.last_updated);
+    assert_eq!(deployed.deleted, None);
+    assert_eq!(
+        deployed.manifest, created.manifest,
+        "only the status changes"
+    );
+
+    let deleted = store
+        .update_release_status("status", 1, ReleaseStatus::Deleted, "Delete complete")
+        .await
+        .unwrap();
+    let stamp = deleted.deleted.expect("deleted releases are stamped");
+    assert!(stamp >= deployed.last_updated);
+    assert_eq!(stamp, deleted.last_updated);
+    assert_eq!(
+        store.find_release("status", 1).await.unwrap(),
+        Some(deleted.clone())
+    );
+    // Deleting again keeps the first deletion time.
+    let again = store
+        .update_release_status("status", 1, ReleaseStatus::Deleted, "Delete complete")
+        .await
+        .unwrap();
+    assert_eq!(again.deleted, Some(stamp));
+
+    let err = store
+        .update_release_status("status", 2, ReleaseStatus::Deployed, "x")
+        .await
+        .unwrap_err();
+    let Error::NotFound { entity, key } = &err else {
+        panic!("expected NotFound, got {err:?}")
+    };
+    assert_eq!((*entity, key.as_str()), (Entity::Release, "status:2"));
+    assert_eq!(err.code(), Code::NoSuchRelease);
+}
+
+async fn live_releases_are_the_reconcile_loops_desired_state(store: Arc<dyn Store>) {
+    // a: v1 deployed, v2 deploying (an upgrade in progress: both live).
+    store.create_release(&new_release("a", "")).await.unwrap();
+    store
+        .update_release_status("a", 1, ReleaseStatus::Deployed, "")
+        .await
+        .unwrap();
+    store.create_release(&new_release("a", "")).await.unwrap();
+    // B: v1 deleted (undeployed); v2 failed: nothing live.
+    store.create_release(&new_release("B", "")).await.unwrap();
+    store
+        .update_release_status("b", 1, ReleaseStatus::Deleted, "")
+        .await
+        .unwrap();
+    let mut failed = new_release("b", "");
+    failed.status = ReleaseStatus::Failed;
+    store.create_release(&failed).await.unwrap();
+    // c: v1 superseded by v2 deployed.
+    store.create_release(&new_release("c", "")).await.unwrap();
+    store.create_release(&new_release("c", "")).await.unwrap();
+    store
+        .update_release_status("c", 1, ReleaseStatus::Deleted, "")
+        .await
+        .unwrap();
+    store
+        .update_release_status("c", 2, ReleaseStatus::Deployed, "")
+        .await
+        .unwrap();
+    // d0 … d4: one deploying release each.
+    for i in 0..5 {
+        store
+            .create_release(&new_release(&format!("d{i}"), ""))
+            .await
+            .unwrap();
+    }
+
+    let all = store.live_releases(None, 100).await.unwrap();
+    assert_eq!(
+        versions(&all),
+        [
+            ("a", 1),
+            ("a", 2),
+            ("c", 2),
+            ("d0", 1),
+            ("d1", 1),
+            ("d2", 1),
+            ("d3", 1),
+            ("d4", 1)
+        ]
+    );
+    assert!(all.iter().all(|r| r.status.is_live()));
+
+    // Pages of 3, each starting after the last release of the previous one, cover it exactly.
+    let mut paged = Vec::new();
+    let mut after: Option<(String, u32)> = None;
+    loop {
+        let page = store
+            .live_releases(after.as_ref().map(|(s, v)| (s.as_str(), *v)), 3)
+            .await
+            .unwrap();
+        assert!(page.len() <= 3);
+        let Some(last) = page.last() else { break };
+        after = Some((last.stream.clone(), last.version));
+        paged.extend(page);
+    }
+    assert_eq!(paged, all);
+    // The keyset compares names ignoring case, as the rest of the table does.
+    assert_eq!(
+        versions(&store.live_releases(Some(("A", 1)), 2).await.unwrap()),
+        [("a", 2), ("c", 2)]
+    );
+    assert!(store.live_releases(None, 0).await.unwrap().is_empty());
+}
+
+async fn concurrent_releases_of_a_stream_take_consecutive_versions(store: Arc<dyn Store>) {
+    const WRITERS: u32 = 16;
+    const EACH: u32 = 3;
+    let mut tasks = tokio::task::JoinSet::new();
+    for writer in 0..WRITERS {
+        let store = store.clone();
+        tasks.spawn(async move {
+            let mut mine = Vec::new();
+            for i in 0..EACH {
+                // Different spellings of one name race for the same sequence.
+                let name = if writer % 2 == 0 { "race" } else { "RACE" };
+                let release = store
+                    .create_release(&new_release(name, &format!("w{writer} #{i}")))
+                    .await
+                    .unwrap();
+                mine.push(release.version);
+            }
+            mine
+        });
+    }
+    let mut returned: Vec<u32> = Vec::new();
+    while let Some(mine) = tasks.join_next().await {
+        returned.extend(mine.unwrap());
+    }
+    returned.sort_unstable();
+    let expected: Vec<u32> = (1..=WRITERS * EACH).collect();
+    assert_eq!(returned, expected, "no version repeated or skipped");
+    let stored: Vec<u32> = store
+        .release_history("race", 1_000)
+        .await
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|r| r.version)
+        .collect();
+    assert_eq!(stored, expected);
+}
+
 /// Declares one SQLite test and one MariaDB test per story.
 macro_rules! conformance {
     ($($story:ident),* $(,)?) => {
@@ -726,6 +979,11 @@ conformance!(
     stream_lists_search_page_and_sort,
     taps_are_found_by_source_destination,
     streams_are_deleted,
+    releases_count_versions_per_stream,
+    release_history_is_newest_first_and_bounded,
+    release_status_changes_are_stamped,
+    live_releases_are_the_reconcile_loops_desired_state,
+    concurrent_releases_of_a_stream_take_consecutive_versions,
 );
 
 #[tokio::test]
@@ -756,4 +1014,39 @@ async fn unknown_database_schemes_are_refused() {
         err.to_string().contains("unsupported database URL"),
         "{err}"
     );
+}
+
+/// Two servers on one SQLite file do not share the in-process write lock: the unique key and the
+/// retry alone keep their versions consecutive.
+#[tokio::test]
+async fn sqlite_stores_sharing_a_file_take_consecutive_versions() {
+    let db = testing::sqlite().await;
+    let second = dataflow_store::connect(&db.url, &Default::default())
+        .await
+        .unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for writer in 0..8_u32 {
+        let store = if writer % 2 == 0 {
+            db.store.clone()
+        } else {
+            second.clone()
+        };
+        tasks.spawn(async move {
+            let mut mine = Vec::new();
+            for _ in 0..5 {
+                let release = store
+                    .create_release(&new_release("shared", ""))
+                    .await
+                    .unwrap();
+                mine.push(release.version);
+            }
+            mine
+        });
+    }
+    let mut returned: Vec<u32> = Vec::new();
+    while let Some(mine) = tasks.join_next().await {
+        returned.extend(mine.unwrap());
+    }
+    returned.sort_unstable();
+    assert_eq!(returned, (1..=40).collect::<Vec<u32>>());
 }
