@@ -4,5 +4,9 @@
 
 mod error;
 pub mod kubernetes;
+pub mod platform;
 
 pub use error::{Error, Result};
+pub use platform::{
+    AppDeployer, AppStatus, DeleteScope, InstanceStatus, StreamRelease, StreamStatus, app_state,
+};
