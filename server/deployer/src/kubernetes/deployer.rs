@@ -215,7 +215,35 @@ impl KubernetesDeployer {
         Api::namespaced(self.client.clone(), &self.namespace)
     }
 
-    /// Applies one object, unless an object of that name exists that is not ours.
+    /// Fails with [`Error::NotOurs`] if an object of this kind and name exists without our
+    /// managed-by label.
+    async fn check_ours<K>(&self, name: &str) -> Result<()>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + Debug
+            + DeserializeOwned,
+    {
+        let kind = kind_of::<K>();
+        let existing = self
+            .api::<K>()
+            .get_metadata_opt(name)
+            .await
+            .map_err(|e| Error::Kube {
+                action: format!("read {kind} `{name}` in `{}`", self.namespace),
+                source: Box::new(e),
+            })?;
+        match existing {
+            Some(existing) if !is_ours(&existing.metadata) => Err(Error::NotOurs {
+                kind,
+                name: name.to_owned(),
+                namespace: self.namespace.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Server-side applies one object, stamped with the release version.
     async fn apply_object<K>(&self, mut object: K, version: u32) -> Result<()>
     where
         K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
@@ -224,23 +252,8 @@ impl KubernetesDeployer {
             + Serialize
             + DeserializeOwned,
     {
-        let api = self.api::<K>();
         let kind = kind_of::<K>();
         let name = object.name_any();
-        let action = |verb: &str| format!("{verb} {kind} `{name}` in `{}`", self.namespace);
-        let existing = api.get_metadata_opt(&name).await.map_err(|e| Error::Kube {
-            action: action("read"),
-            source: Box::new(e),
-        })?;
-        if let Some(existing) = existing
-            && !is_ours(&existing.metadata)
-        {
-            return Err(Error::NotOurs {
-                kind,
-                name,
-                namespace: self.namespace.clone(),
-            });
-        }
         object
             .meta_mut()
             .labels
@@ -248,10 +261,11 @@ impl KubernetesDeployer {
             .insert(RELEASE_VERSION.to_owned(), version.to_string());
         object.meta_mut().namespace = Some(self.namespace.clone());
         let params = PatchParams::apply(FIELD_MANAGER).force();
-        api.patch(&name, &params, &Patch::Apply(&object))
+        self.api::<K>()
+            .patch(&name, &params, &Patch::Apply(&object))
             .await
             .map_err(|e| Error::Kube {
-                action: action("apply"),
+                action: format!("apply {kind} `{name}` in `{}`", self.namespace),
                 source: Box::new(e),
             })?;
         Ok(())
@@ -363,6 +377,15 @@ impl AppDeployer for KubernetesDeployer {
             .iter()
             .map(|app| render_app(app, &self.platform, self.secrets.as_ref()))
             .collect::<Result<_>>()?;
+        // Nothing is applied if any object would take over one that is not ours.
+        for objects in &rendered {
+            self.check_ours::<Service>(&objects.service.name_any())
+                .await?;
+            match &objects.workload {
+                Workload::Deployment(d) => self.check_ours::<Deployment>(&d.name_any()).await?,
+                Workload::StatefulSet(s) => self.check_ours::<StatefulSet>(&s.name_any()).await?,
+            }
+        }
         for objects in rendered {
             self.apply_object(objects.service, release.version).await?;
             match objects.workload {
