@@ -101,7 +101,7 @@ pub enum Error {
     )]
     NotOurs {
         /// The object's kind.
-        kind: &'static str,
+        kind: String,
         /// Its name.
         name: String,
         /// Its namespace.

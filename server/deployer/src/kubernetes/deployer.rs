@@ -281,21 +281,14 @@ impl KubernetesDeployer {
     {
         let api = self.api::<K>();
         let kind = kind_of::<K>();
-        let listed = api
-            .list_metadata(&ListParams::default().labels(selector))
-            .await
-            .map_err(|e| Error::Kube {
-                action: format!("list {kind}s `{selector}` in `{}`", self.namespace),
-                source: Box::new(e),
-            })?;
+        let names = self.names::<K>(selector).await?;
         let params = DeleteParams {
             propagation_policy: Some(PropagationPolicy::Background),
             ..DeleteParams::default()
         };
-        for object in listed.items {
-            let name = object.name_any();
+        for name in names {
             match api.delete(&name, &params).await {
-                Ok(_) => tracing::debug!(kind, name, "deleted"),
+                Ok(_) => tracing::debug!(%kind, %name, "deleted"),
                 // Gone already (e.g. collected with its owner): that is what we wanted.
                 Err(kube::Error::Api(status)) if status.code == 404 => {}
                 Err(e) => {
@@ -307,6 +300,37 @@ impl KubernetesDeployer {
             }
         }
         Ok(())
+    }
+
+    /// The names of our Deployments and StatefulSets matching `selector`, asked of the API
+    /// (not the caches, which may lag just after an apply).
+    async fn workload_names(&self, selector: &str) -> Result<Vec<String>> {
+        let mut names = self.names::<Deployment>(selector).await?;
+        names.extend(self.names::<StatefulSet>(selector).await?);
+        Ok(names)
+    }
+
+    /// The names of our objects of kind `K` matching `selector`.
+    async fn names<K>(&self, selector: &str) -> Result<Vec<String>>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + Debug
+            + DeserializeOwned,
+    {
+        let listed = self
+            .api::<K>()
+            .list_metadata(&ListParams::default().labels(selector))
+            .await
+            .map_err(|e| Error::Kube {
+                action: format!(
+                    "list {}s `{selector}` in `{}`",
+                    kind_of::<K>(),
+                    self.namespace
+                ),
+                source: Box::new(e),
+            })?;
+        Ok(listed.items.iter().map(ResourceExt::name_any).collect())
     }
 
     fn app_status(&self, workload: &ObjectMeta, stream: &str) -> AppStatus {
@@ -348,16 +372,8 @@ impl KubernetesDeployer {
     }
 }
 
-fn kind_of<K: Resource<DynamicType = ()>>() -> &'static str {
-    // `Resource::kind` borrows from the dynamic type, `()` for k8s-openapi types: it is static.
-    match K::kind(&()).as_ref() {
-        "Deployment" => "Deployment",
-        "StatefulSet" => "StatefulSet",
-        "Service" => "Service",
-        "Pod" => "Pod",
-        "PersistentVolumeClaim" => "PersistentVolumeClaim",
-        _ => "object",
-    }
+fn kind_of<K: Resource<DynamicType = ()>>() -> String {
+    K::kind(&()).into_owned()
 }
 
 fn is_ours(metadata: &ObjectMeta) -> bool {
@@ -421,6 +437,18 @@ impl AppDeployer for KubernetesDeployer {
                 self.delete_matching::<Deployment>(&selector).await?;
                 self.delete_matching::<StatefulSet>(&selector).await?;
                 self.delete_matching::<Service>(&selector).await?;
+                // Volume claims carry no release label (a StatefulSet's claim templates cannot
+                // change): those of apps the release does not run go.
+                let kept = self
+                    .workload_names(&format!("{stream_selector},{RELEASE_VERSION}={version}"))
+                    .await?;
+                let claims = if kept.is_empty() {
+                    stream_selector
+                } else {
+                    format!("{stream_selector},{APP_ID} notin ({})", kept.join(","))
+                };
+                self.delete_matching::<PersistentVolumeClaim>(&claims)
+                    .await?;
             }
         }
         Ok(())
