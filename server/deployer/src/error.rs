@@ -92,6 +92,43 @@ pub enum Error {
     /// Turning the rendered objects into YAML failed (not caused by user input).
     #[error("cannot serialize the rendered objects")]
     Serialize(#[source] serde_json::Error),
+
+    /// An object we would apply exists already and is not ours (it lacks our managed-by
+    /// label): we never touch objects we did not create.
+    #[error(
+        "{kind} `{name}` exists in namespace `{namespace}` and was not created by dataflow; \
+         it is left alone"
+    )]
+    NotOurs {
+        /// The object's kind.
+        kind: String,
+        /// Its name.
+        name: String,
+        /// Its namespace.
+        namespace: String,
+    },
+
+    /// The platform's view of its objects is not complete yet (the watch caches are still
+    /// loading or re-listing), so no state can be given.
+    #[error("the platform's status is not known yet: its watch caches are still loading")]
+    NotSynced,
+
+    /// The Kubernetes API refused a call or could not be reached.
+    #[error("Kubernetes API: cannot {action}")]
+    Kube {
+        /// What was being done, e.g. "apply Deployment `ticktock-log-v1`".
+        action: String,
+        /// The client's error.
+        #[source]
+        source: Box<kube::Error>,
+    },
+
+    /// No Kubernetes client could be configured (kubeconfig or in-cluster settings).
+    #[error("cannot configure the Kubernetes client: {message}")]
+    KubeConfig {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// The crate's result type.
@@ -112,7 +149,13 @@ impl Error {
 impl dataflow_core::ErrorCode for Error {
     fn code(&self) -> dataflow_core::Code {
         match self {
-            Self::Serialize(_) => dataflow_core::Code::Internal,
+            // Not the user's input: the cluster's state or reachability. Core has no code for an
+            // unavailable platform yet; these are logged in full and shown as internal errors.
+            Self::Serialize(_)
+            | Self::NotOurs { .. }
+            | Self::NotSynced
+            | Self::Kube { .. }
+            | Self::KubeConfig { .. } => dataflow_core::Code::Internal,
             Self::InvalidStreamName { .. } => dataflow_core::Code::InvalidStreamDefinition,
             _ => dataflow_core::Code::InvalidPlatformSetting,
         }

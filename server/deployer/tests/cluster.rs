@@ -15,18 +15,26 @@
 //! marker makes kwok do on the test cluster (see `scripts/lib/kwok/stages.yaml`): exit 0, exit 1,
 //! or exit 1 under `restartPolicy: Always` for a crash loop.
 
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 use std::future::Future;
 use std::time::Duration;
 
-use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use dataflow_core::deployment::AppDeploymentRequest;
+use dataflow_core::status::DeploymentState;
+use dataflow_deployer::kubernetes::KubernetesDeployer;
+use dataflow_deployer::{AppDeployer, DeleteScope, StreamRelease, StreamStatus};
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{Namespace, Pod, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{Namespace, PersistentVolumeClaim, Pod, Service, ServiceAccount};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::runtime::wait::{Condition, await_condition, conditions};
-use kube::{Api, Client, Config, Resource};
+use kube::{Api, Client, Config, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -567,5 +575,544 @@ async fn cluster_cron_job_creates_a_job_that_completes() {
         conditions::is_job_completed(),
     )
     .await;
+    ns.delete().await;
+}
+
+// --- The Kubernetes deployer: stream releases on the cluster ---
+
+/// Our managed-by label, as a selector.
+const MANAGED: &str = "app.kubernetes.io/managed-by=dataflow";
+
+/// The label the deployer stamps with the release version.
+const RELEASE_LABEL: &str = "dataflow/release-version";
+
+/// A deployer for the test namespace, its caches loaded.
+async fn deployer(ns: &TestNamespace) -> KubernetesDeployer {
+    let platform = support::platform(&[("namespace", &ns.name)]);
+    let deployer = KubernetesDeployer::new(ns.client.clone(), platform);
+    tokio::time::timeout(STEP_TIMEOUT, deployer.wait_until_synced())
+        .await
+        .expect("the watch caches to load in time")
+        .expect("the watch caches to load");
+    assert_eq!(deployer.namespace(), ns.name);
+    deployer
+}
+
+/// The `ticktock` stream's app `label` in release `version` (`ticktock-<label>-v<version>`).
+fn ticktock_app(label: &str, version: u32) -> support::Request {
+    let resource = format!("docker:springcloudstream/{label}-kafka:5.0.0");
+    let mut request = support::stream_app("ticktock", label, label, &resource);
+    request.0.definition_name = format!("{label}-v{version}");
+    request
+}
+
+fn release(version: u32, apps: Vec<support::Request>) -> StreamRelease {
+    StreamRelease {
+        stream: "ticktock".to_owned(),
+        version,
+        apps: apps
+            .into_iter()
+            .map(|r| r.0)
+            .collect::<Vec<AppDeploymentRequest>>(),
+    }
+}
+
+/// Polls the deployer's cached status until `accept` says it is the one waited for.
+async fn status_until(
+    deployer: &KubernetesDeployer,
+    what: &str,
+    accept: impl Fn(&StreamStatus) -> bool,
+) -> StreamStatus {
+    poll(what, || async {
+        let status = deployer
+            .status("ticktock")
+            .await
+            .map_err(|e| e.to_string())?;
+        if accept(&status) {
+            Ok(status)
+        } else {
+            Err(format!("{status:#?}"))
+        }
+    })
+    .await
+}
+
+fn app_ids(status: &StreamStatus) -> Vec<&str> {
+    status
+        .apps
+        .iter()
+        .map(|a| a.deployment_id.as_str())
+        .collect()
+}
+
+/// A Deployment we did not create, with the stream's part-of label but not our managed-by.
+fn foreign_deployment(name: &str) -> Deployment {
+    object(json!({
+        "metadata": {
+            "name": name,
+            "labels": { "app": name, "app.kubernetes.io/part-of": "ticktock" }
+        },
+        "spec": {
+            "replicas": 1,
+            "selector": { "matchLabels": { "app": name } },
+            "template": {
+                "metadata": { "labels": { "app": name, "app.kubernetes.io/part-of": "ticktock" } },
+                "spec": {
+                    "containers": [{ "name": "c", "image": IMAGE, "command": ["sleep", "3600"] }]
+                }
+            }
+        }
+    }))
+}
+
+/// What a write other than a controller's status update would change: the generation (spec),
+/// the labels, and each field manager with the time of its last write. (`resourceVersion`
+/// also moves with the Deployment controller's status updates, so it cannot tell.)
+fn written_by_anyone(
+    deployment: &Deployment,
+) -> (Option<i64>, Option<BTreeMap<String, String>>, Vec<String>) {
+    let managers = deployment
+        .metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .filter(|m| m.subresource.as_deref() != Some("status"))
+        .map(|m| format!("{:?} {:?} {:?}", m.manager, m.operation, m.time))
+        .collect();
+    (
+        deployment.metadata.generation,
+        deployment.metadata.labels.clone(),
+        managers,
+    )
+}
+
+/// The names of objects of kind `K` in the namespace carrying our managed-by label.
+async fn ours<K>(ns: &TestNamespace) -> Vec<String>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + Debug
+        + DeserializeOwned,
+{
+    ns.api::<K>()
+        .list_metadata(&ListParams::default().labels(MANAGED))
+        .await
+        .expect("list our objects")
+        .items
+        .into_iter()
+        .filter_map(|o| o.metadata.name)
+        .collect()
+}
+
+#[tokio::test]
+#[ignore = "needs a Kubernetes cluster: DATAFLOW_TEST_KUBECONFIG (scripts/test.sh starts one)"]
+async fn cluster_stream_deploys_reports_deployed_and_deletes_only_ours() {
+    let ns = TestNamespace::create("stream").await;
+    let deployments = ns.api::<Deployment>();
+    let foreign = deployments
+        .create(&PostParams::default(), &foreign_deployment("foreign"))
+        .await
+        .expect("create the foreign Deployment");
+    wait_for(
+        &deployments,
+        "foreign",
+        "the foreign Deployment to be ready",
+        |d: Option<&Deployment>| {
+            d.and_then(|d| d.status.as_ref())
+                .is_some_and(|s| s.ready_replicas == Some(1))
+        },
+    )
+    .await;
+    let foreign_before = written_by_anyone(
+        &deployments
+            .get("foreign")
+            .await
+            .expect("get the foreign Deployment"),
+    );
+
+    let deployer = deployer(&ns).await;
+    assert_eq!(
+        deployer.status("ticktock").await.expect("status").state(),
+        DeploymentState::Undeployed,
+        "nothing of ours yet; the foreign Deployment is not seen"
+    );
+    let apps = || {
+        vec![
+            ticktock_app("time", 1),
+            ticktock_app("transform", 1).count(2),
+            ticktock_app("log", 1),
+        ]
+    };
+    deployer
+        .apply(&release(1, apps()))
+        .await
+        .expect("apply release 1");
+
+    let status = status_until(&deployer, "the stream to be deployed", |s| {
+        s.state() == DeploymentState::Deployed
+    })
+    .await;
+    assert_eq!(
+        app_ids(&status),
+        [
+            "ticktock-log-v1",
+            "ticktock-time-v1",
+            "ticktock-transform-v1"
+        ],
+        "our three apps, not the foreign Deployment"
+    );
+    let transform = status.app("ticktock-transform-v1").expect("transform");
+    assert_eq!(transform.label.as_deref(), Some("transform"));
+    assert_eq!(transform.release_version, Some(1));
+    assert_eq!(transform.instances.len(), 2, "{transform:#?}");
+    for instance in &transform.instances {
+        assert_eq!(instance.state, DeploymentState::Deployed);
+        let attributes = &instance.attributes;
+        assert_eq!(attributes["pod.name"], instance.id);
+        assert_eq!(attributes["phase"], "Running");
+        assert_eq!(attributes["spring.app.id"], "ticktock-transform-v1");
+        assert_eq!(attributes["service.name"], "ticktock-transform");
+        assert_eq!(attributes["skipper.application.name"], "transform");
+        assert_eq!(attributes["skipper.release.name"], "ticktock");
+        assert_eq!(attributes["skipper.release.version"], "1");
+        assert_eq!(attributes["container.restartCount"], "0");
+        assert!(attributes.contains_key("pod.ip"), "{attributes:#?}");
+        assert!(attributes.contains_key("guid"), "{attributes:#?}");
+    }
+
+    // The objects are there, applied by our field manager, marked with the release.
+    let mut services = ours::<Service>(&ns).await;
+    services.sort();
+    assert_eq!(
+        services,
+        ["ticktock-log", "ticktock-time", "ticktock-transform"]
+    );
+    let log = deployments.get("ticktock-log-v1").await.expect("get log");
+    assert_eq!(
+        log.labels().get(RELEASE_LABEL).map(String::as_str),
+        Some("1")
+    );
+    let template_labels = log
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.labels.as_ref())
+        .expect("template labels");
+    assert!(
+        !template_labels.contains_key(RELEASE_LABEL),
+        "the release is not on the pods: {template_labels:?}"
+    );
+    let appliers: Vec<_> = log
+        .metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .filter(|m| m.operation.as_deref() == Some("Apply"))
+        .filter_map(|m| m.manager.as_deref())
+        .collect();
+    assert_eq!(appliers, [FIELD_MANAGER]);
+
+    // Applying the same release again changes nothing.
+    deployer
+        .apply(&release(1, apps()))
+        .await
+        .expect("apply release 1 again");
+    let again = deployments.get("ticktock-log-v1").await.expect("get log");
+    assert_eq!(
+        written_by_anyone(&again),
+        written_by_anyone(&log),
+        "an idempotent apply"
+    );
+
+    // An app whose Deployment name is taken by a foreign object is refused, and nothing of its
+    // release is applied.
+    let mut taken = ticktock_app("foreign", 1);
+    taken.0.definition_name = "foreign".to_owned();
+    taken.0.group = None;
+    let error = deployer
+        .apply(&release(2, vec![ticktock_app("extra", 2), taken]))
+        .await
+        .expect_err("a foreign Deployment of the same name");
+    assert!(
+        error.to_string().contains("Deployment `foreign`")
+            && error.to_string().contains("not created by dataflow"),
+        "{error}"
+    );
+    assert!(
+        deployments
+            .get_opt("ticktock-extra-v2")
+            .await
+            .expect("get")
+            .is_none(),
+        "nothing of the refused release was applied"
+    );
+
+    // Delete removes everything of ours (pods and ReplicaSets with their Deployments) and
+    // nothing else.
+    deployer
+        .delete("ticktock", DeleteScope::All)
+        .await
+        .expect("delete the stream");
+    poll("every object of ours to be gone", || async {
+        let left = [
+            ours::<Deployment>(&ns).await,
+            ours::<ReplicaSet>(&ns).await,
+            ours::<Service>(&ns).await,
+            ours::<Pod>(&ns).await,
+        ]
+        .concat();
+        if left.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("left: {left:?}"))
+        }
+    })
+    .await;
+    status_until(&deployer, "the cache to see the stream gone", |s| {
+        s.apps.is_empty() && s.state() == DeploymentState::Undeployed
+    })
+    .await;
+    let foreign_after = deployments
+        .get("foreign")
+        .await
+        .expect("the foreign Deployment stays");
+    assert_eq!(
+        written_by_anyone(&foreign_after),
+        foreign_before,
+        "the foreign Deployment is untouched"
+    );
+    assert_eq!(foreign.metadata.uid, foreign_after.metadata.uid);
+    assert_eq!(pods(&ns, "app=foreign").await.len(), 1, "its pod stays");
+    // Deleting again is not an error.
+    deployer
+        .delete("ticktock", DeleteScope::All)
+        .await
+        .expect("delete again");
+    ns.delete().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Kubernetes cluster: DATAFLOW_TEST_KUBECONFIG (scripts/test.sh starts one)"]
+async fn cluster_crash_looping_app_is_failed_and_the_stream_partial() {
+    let ns = TestNamespace::create("crashing").await;
+    let deployer = deployer(&ns).await;
+    let crashing = ticktock_app("log", 1).kube("podAnnotations", &format!("{OUTCOME}:crashloop"));
+    deployer
+        .apply(&release(
+            1,
+            vec![
+                ticktock_app("time", 1),
+                ticktock_app("transform", 1),
+                crashing,
+            ],
+        ))
+        .await
+        .expect("apply");
+
+    // kwok restarts the container every ~2 s: deploying at first, failed after 3 restarts.
+    let status = status_until(&deployer, "the crashing app to be failed", |s| {
+        s.app("ticktock-log-v1").map(|a| a.state()) == Some(DeploymentState::Failed)
+            && s.app("ticktock-time-v1").map(|a| a.state()) == Some(DeploymentState::Deployed)
+            && s.app("ticktock-transform-v1").map(|a| a.state()) == Some(DeploymentState::Deployed)
+    })
+    .await;
+    assert_eq!(
+        status.state(),
+        DeploymentState::Partial,
+        "deployed + failed"
+    );
+    let log = status.app("ticktock-log-v1").expect("log");
+    assert_eq!(log.instances.len(), 1);
+    let attributes = &log.instances[0].attributes;
+    let restarts: i32 = attributes["container.restartCount"]
+        .parse()
+        .expect("a count");
+    assert!(restarts > 2, "{attributes:#?}");
+    assert_eq!(attributes["container.lastState.terminated.exitCode"], "1");
+    assert_eq!(attributes["container.lastState.terminated.reason"], "Error");
+    assert_eq!(attributes["phase"], "Running");
+
+    // With only the crashing app left, the stream is failed.
+    deployer
+        .apply(&release(
+            2,
+            vec![ticktock_app("log", 1).kube("podAnnotations", &format!("{OUTCOME}:crashloop"))],
+        ))
+        .await
+        .expect("apply release 2");
+    deployer
+        .delete("ticktock", DeleteScope::AllButRelease(2))
+        .await
+        .expect("delete what release 2 did not apply");
+    let status = status_until(&deployer, "only the crashing app to be left", |s| {
+        app_ids(s) == ["ticktock-log-v1"]
+    })
+    .await;
+    assert_eq!(status.state(), DeploymentState::Failed);
+    ns.delete().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Kubernetes cluster: DATAFLOW_TEST_KUBECONFIG (scripts/test.sh starts one)"]
+async fn cluster_upgrade_keeps_carried_over_apps_and_replaces_changed_ones() {
+    let ns = TestNamespace::create("upgrade").await;
+    let deployer = deployer(&ns).await;
+    deployer
+        .apply(&release(
+            1,
+            vec![ticktock_app("time", 1), ticktock_app("log", 1)],
+        ))
+        .await
+        .expect("apply release 1");
+    status_until(&deployer, "release 1 to be deployed", |s| {
+        s.state() == DeploymentState::Deployed && s.apps.len() == 2
+    })
+    .await;
+    let time_pods: BTreeSet<_> = pods(&ns, "spring-app-id=ticktock-time-v1")
+        .await
+        .into_iter()
+        .filter_map(|p| p.metadata.uid)
+        .collect();
+    assert_eq!(time_pods.len(), 1);
+
+    // Release 2 changes log (log-v2) and carries time over (still time-v1).
+    let upgraded = || {
+        vec![
+            ticktock_app("time", 1),
+            ticktock_app("log", 2).app_property("log.level", "DEBUG"),
+        ]
+    };
+    deployer
+        .apply(&release(2, upgraded()))
+        .await
+        .expect("apply release 2");
+    let status = status_until(&deployer, "both log versions, deployed", |s| {
+        s.state() == DeploymentState::Deployed && s.apps.len() == 3
+    })
+    .await;
+    assert_eq!(
+        app_ids(&status),
+        ["ticktock-log-v1", "ticktock-log-v2", "ticktock-time-v1"]
+    );
+    assert_eq!(
+        status
+            .app("ticktock-log-v1")
+            .and_then(|a| a.release_version),
+        Some(1)
+    );
+    assert_eq!(
+        status
+            .app("ticktock-time-v1")
+            .and_then(|a| a.release_version),
+        Some(2)
+    );
+
+    deployer
+        .delete("ticktock", DeleteScope::AllButRelease(2))
+        .await
+        .expect("delete the replaced apps");
+    let status = status_until(&deployer, "the replaced log-v1 to be gone", |s| {
+        app_ids(s) == ["ticktock-log-v2", "ticktock-time-v1"]
+    })
+    .await;
+    assert_eq!(status.state(), DeploymentState::Deployed);
+    let mut services = ours::<Service>(&ns).await;
+    services.sort();
+    assert_eq!(
+        services,
+        ["ticktock-log", "ticktock-time"],
+        "the un-versioned Services stay, owned by release 2"
+    );
+    poll("log-v1's pods to be gone", || async {
+        let left = pods(&ns, "spring-app-id=ticktock-log-v1").await.len();
+        if left == 0 {
+            Ok(())
+        } else {
+            Err(format!("{left} pods"))
+        }
+    })
+    .await;
+    let time_pods_after: BTreeSet<_> = pods(&ns, "spring-app-id=ticktock-time-v1")
+        .await
+        .into_iter()
+        .filter_map(|p| p.metadata.uid)
+        .collect();
+    assert_eq!(
+        time_pods_after, time_pods,
+        "the carried-over app was not restarted"
+    );
+    ns.delete().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Kubernetes cluster: DATAFLOW_TEST_KUBECONFIG (scripts/test.sh starts one)"]
+async fn cluster_indexed_app_runs_as_a_stateful_set_whose_claims_go_with_it() {
+    let ns = TestNamespace::create("indexed").await;
+    let deployer = deployer(&ns).await;
+    let indexed = || ticktock_app("log", 1).indexed().count(2);
+    deployer
+        .apply(&release(1, vec![ticktock_app("time", 1), indexed()]))
+        .await
+        .expect("apply release 1");
+    // The test cluster has no volume provisioner: the claims stay Pending, so do the pods,
+    // without container statuses: SCDF's `unknown` (reference checklist 66).
+    let status = status_until(&deployer, "the StatefulSet's two pods", |s| {
+        s.app("ticktock-log-v1").map(|a| a.instances.len()) == Some(2)
+            && s.app("ticktock-time-v1").map(|a| a.state()) == Some(DeploymentState::Deployed)
+    })
+    .await;
+    let log = status.app("ticktock-log-v1").expect("log");
+    assert_eq!(log.state(), DeploymentState::Unknown, "{log:#?}");
+    assert_eq!(
+        status.state(),
+        DeploymentState::Partial,
+        "deployed + unknown"
+    );
+    poll("the StatefulSet's two claims", || async {
+        let claims = ours::<PersistentVolumeClaim>(&ns).await;
+        if claims.len() == 2 {
+            Ok(())
+        } else {
+            Err(format!("{claims:?}"))
+        }
+    })
+    .await;
+
+    // Release 2 drops the indexed app: it goes, with its claims; time stays.
+    deployer
+        .apply(&release(2, vec![ticktock_app("time", 1)]))
+        .await
+        .expect("apply release 2");
+    deployer
+        .delete("ticktock", DeleteScope::AllButRelease(2))
+        .await
+        .expect("delete what release 2 did not apply");
+    poll(
+        "the StatefulSet, its pods and its claims to be gone",
+        || async {
+            let left = [
+                ours::<StatefulSet>(&ns).await,
+                ours::<PersistentVolumeClaim>(&ns).await,
+                pods(&ns, "spring-app-id=ticktock-log-v1")
+                    .await
+                    .into_iter()
+                    .filter_map(|p| p.metadata.name)
+                    .collect(),
+            ]
+            .concat();
+            if left.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("left: {left:?}"))
+            }
+        },
+    )
+    .await;
+    let status = status_until(&deployer, "only time to be left", |s| {
+        app_ids(s) == ["ticktock-time-v1"]
+    })
+    .await;
+    assert_eq!(status.state(), DeploymentState::Deployed);
+    assert_eq!(ours::<Deployment>(&ns).await, ["ticktock-time-v1"]);
     ns.delete().await;
 }

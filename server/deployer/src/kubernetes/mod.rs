@@ -57,6 +57,7 @@
 //! rendered objects) and `yaml` (output).
 
 mod context;
+mod deployer;
 mod formats;
 mod keys;
 mod mask;
@@ -65,6 +66,7 @@ mod platform;
 mod properties;
 mod render;
 mod settings;
+mod status;
 mod structured;
 mod yaml;
 
@@ -74,6 +76,7 @@ use dataflow_core::deployment::AppDeploymentRequest;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::Service;
 
+pub use deployer::{FIELD_MANAGER, KubernetesDeployer, SharedSecrets};
 pub use mask::mask_objects;
 pub use names::check_stream_names;
 pub use platform::KubernetesPlatform;

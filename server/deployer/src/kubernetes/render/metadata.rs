@@ -27,10 +27,14 @@ pub(crate) const MANAGED_BY_VALUE: &str = "dataflow";
 pub(crate) const PART_OF: &str = "app.kubernetes.io/part-of";
 pub(crate) const COMPONENT: &str = "app.kubernetes.io/component";
 pub(crate) const NAME: &str = "app.kubernetes.io/name";
+/// The stream release version that last applied an object. Not rendered: the deployer stamps
+/// it on the Service's and the workload's own metadata when it applies a release (never on the
+/// pod template, which would restart the pods of apps a new release carries over unchanged).
+pub(crate) const RELEASE_VERSION: &str = "dataflow/release-version";
 
 /// Labels the deployer sets itself; `deploymentLabels` may not override them, since that would
 /// break selectors or our ownership marker (see [`is_reserved_label`]).
-const RESERVED: [&str; 9] = [
+const RESERVED: [&str; 10] = [
     APP_ID,
     DEPLOYMENT_ID,
     GROUP_ID,
@@ -40,6 +44,7 @@ const RESERVED: [&str; 9] = [
     PART_OF,
     COMPONENT,
     NAME,
+    RELEASE_VERSION,
 ];
 
 pub(crate) type Map = BTreeMap<String, String>;

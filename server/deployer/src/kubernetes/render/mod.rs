@@ -18,8 +18,11 @@ mod resources;
 mod service;
 mod workload;
 
-pub(crate) use container::main_container;
-pub(crate) use metadata::{Labels, is_reserved_label};
+pub(crate) use container::{GUID_ENV, main_container};
+pub(crate) use metadata::{
+    APP_ID, APPLICATION_NAME, COMPONENT, DEPLOYMENT_ID, GROUP_ID, Labels, MANAGED_BY,
+    MANAGED_BY_VALUE, PART_OF, RELEASE_VERSION, is_reserved_label,
+};
 pub(crate) use probes::probes;
 pub(crate) use service::service;
 pub(crate) use workload::workload;

@@ -1,0 +1,488 @@
+//! [`KubernetesDeployer`]: the [`AppDeployer`] of a Kubernetes namespace.
+//!
+//! * Apply: each app is rendered ([`render_app`]) and its Service, then its Deployment or
+//!   StatefulSet, are server-side applied with the field manager `dataflow-server`, stamped
+//!   with the release version. An existing object of the same name without our managed-by
+//!   label is an error and is left alone. Conflicts with other field managers are forced: these
+//!   objects are ours and the release is their truth (e.g. a `kubectl scale` is undone).
+//! * Delete: by label selector, always `managed-by=dataflow` and `part-of=<stream>`, so only
+//!   our objects are ever listed or deleted.
+//! * Status: from reflectors (watch caches) over our Deployments, StatefulSets and Pods, each
+//!   watch selecting by the managed-by label; no API call per request.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Debug};
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::{FutureExt, StreamExt};
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PropagationPolicy};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::runtime::reflector::{self, Store};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Api, Client, Config, Resource, ResourceExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::task::JoinHandle;
+
+use super::render::{
+    APP_ID, APPLICATION_NAME, COMPONENT, MANAGED_BY, MANAGED_BY_VALUE, PART_OF, RELEASE_VERSION,
+};
+use super::status::{instance_attributes, instance_state};
+use super::{AppObjects, KubernetesPlatform, NoSecrets, SecretSource, Workload, render_app};
+use crate::platform::{
+    AppDeployer, AppStatus, DeleteScope, InstanceStatus, StreamRelease, StreamStatus,
+};
+use crate::{Error, Result};
+
+/// The field manager of every apply.
+pub const FIELD_MANAGER: &str = "dataflow-server";
+
+/// Our managed-by selector: every watch and every delete starts from it.
+fn managed_selector() -> String {
+    format!("{MANAGED_BY}={MANAGED_BY_VALUE}")
+}
+
+/// Our objects of one stream.
+fn stream_selector(stream: &str) -> String {
+    format!("{},{PART_OF}={stream}", managed_selector())
+}
+
+/// A [`SecretSource`] the deployer can share between tasks.
+pub type SharedSecrets = Arc<dyn SecretSource + Send + Sync>;
+
+/// Runs stream apps in one Kubernetes namespace. See the module documentation.
+///
+/// Its watches run as tasks on the Tokio runtime it is created on; they stop when it is
+/// dropped.
+pub struct KubernetesDeployer {
+    client: Client,
+    namespace: String,
+    platform: KubernetesPlatform,
+    secrets: SharedSecrets,
+    deployments: Store<Deployment>,
+    stateful_sets: Store<StatefulSet>,
+    pods: Store<Pod>,
+    watches: Vec<JoinHandle<()>>,
+}
+
+impl Debug for KubernetesDeployer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KubernetesDeployer")
+            .field("namespace", &self.namespace)
+            .field("platform", &self.platform)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for KubernetesDeployer {
+    fn drop(&mut self) {
+        for watch in &self.watches {
+            watch.abort();
+        }
+    }
+}
+
+/// Starts a reflector over our objects of kind `K` in `api`, feeding the returned store.
+fn reflect<K>(api: Api<K>) -> (Store<K>, JoinHandle<()>)
+where
+    K: Resource<DynamicType = ()> + Clone + Debug + DeserializeOwned + Send + Sync + 'static,
+{
+    let (reader, writer) = reflector::store();
+    let config = watcher::Config::default().labels(&managed_selector());
+    let stream = watcher(api, config)
+        .default_backoff()
+        // Managed fields are large and never read here.
+        .modify(|object| object.managed_fields_mut().clear())
+        .reflect(writer)
+        .for_each(|event| {
+            if let Err(error) = event {
+                tracing::warn!(%error, kind = %K::kind(&()), "watch failed; retrying");
+            }
+            futures::future::ready(())
+        });
+    (reader, tokio::spawn(stream))
+}
+
+impl KubernetesDeployer {
+    /// A deployer for the platform's namespace (or, without one, the client's default
+    /// namespace), watching it at once. Must be called within a Tokio runtime.
+    pub fn new(client: Client, platform: KubernetesPlatform) -> Self {
+        let namespace = platform
+            .namespace()
+            .unwrap_or_else(|| client.default_namespace())
+            .to_owned();
+        let (deployments, deployments_watch) =
+            reflect(Api::<Deployment>::namespaced(client.clone(), &namespace));
+        let (stateful_sets, stateful_sets_watch) =
+            reflect(Api::<StatefulSet>::namespaced(client.clone(), &namespace));
+        let (pods, pods_watch) = reflect(Api::<Pod>::namespaced(client.clone(), &namespace));
+        Self {
+            client,
+            namespace,
+            platform,
+            secrets: Arc::new(NoSecrets),
+            deployments,
+            stateful_sets,
+            pods,
+            watches: vec![deployments_watch, stateful_sets_watch, pods_watch],
+        }
+    }
+
+    /// A deployer for the cluster and namespace of a kubeconfig file (its current context).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::KubeConfig`] when the file cannot be read or used.
+    pub async fn from_kubeconfig(path: &Path, platform: KubernetesPlatform) -> Result<Self> {
+        let shown = path.display();
+        let kubeconfig = Kubeconfig::read_from(path).map_err(|e| Error::KubeConfig {
+            message: format!("cannot read the kubeconfig {shown}: {e}"),
+        })?;
+        let config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+            .await
+            .map_err(|e| Error::KubeConfig {
+                message: format!("unusable kubeconfig {shown}: {e}"),
+            })?;
+        Self::from_config(config, platform)
+    }
+
+    /// A deployer from the environment: the in-cluster service account when running in a pod,
+    /// else the local kubeconfig (`KUBECONFIG`, `~/.kube/config`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::KubeConfig`] when neither is usable.
+    pub async fn infer(platform: KubernetesPlatform) -> Result<Self> {
+        let config = Config::infer().await.map_err(|e| Error::KubeConfig {
+            message: e.to_string(),
+        })?;
+        Self::from_config(config, platform)
+    }
+
+    fn from_config(config: Config, platform: KubernetesPlatform) -> Result<Self> {
+        let client = Client::try_from(config).map_err(|e| Error::KubeConfig {
+            message: e.to_string(),
+        })?;
+        Ok(Self::new(client, platform))
+    }
+
+    /// Where the renderer reads probe credentials Secrets (none by default).
+    #[must_use]
+    pub fn with_secrets(mut self, secrets: SharedSecrets) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
+    /// The namespace the deployer works in.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// Waits until every watch cache has loaded (the first full list).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotSynced`] if a watch stopped before that.
+    pub async fn wait_until_synced(&self) -> Result<()> {
+        let (deployments, stateful_sets, pods) = tokio::join!(
+            self.deployments.wait_until_ready(),
+            self.stateful_sets.wait_until_ready(),
+            self.pods.wait_until_ready(),
+        );
+        deployments
+            .and(stateful_sets)
+            .and(pods)
+            .map_err(|_| Error::NotSynced)
+    }
+
+    fn is_synced(&self) -> bool {
+        let ready = |future: Option<Result<(), _>>| matches!(future, Some(Ok(())));
+        ready(self.deployments.wait_until_ready().now_or_never())
+            && ready(self.stateful_sets.wait_until_ready().now_or_never())
+            && ready(self.pods.wait_until_ready().now_or_never())
+    }
+
+    fn api<K>(&self) -> Api<K>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>,
+    {
+        Api::namespaced(self.client.clone(), &self.namespace)
+    }
+
+    /// Fails with [`Error::NotOurs`] if an object of this kind and name exists without our
+    /// managed-by label.
+    async fn check_ours<K>(&self, name: &str) -> Result<()>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + Debug
+            + DeserializeOwned,
+    {
+        let kind = kind_of::<K>();
+        let existing = self
+            .api::<K>()
+            .get_metadata_opt(name)
+            .await
+            .map_err(|e| Error::Kube {
+                action: format!("read {kind} `{name}` in `{}`", self.namespace),
+                source: Box::new(e),
+            })?;
+        match existing {
+            Some(existing) if !is_ours(&existing.metadata) => Err(Error::NotOurs {
+                kind,
+                name: name.to_owned(),
+                namespace: self.namespace.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Server-side applies one object, stamped with the release version.
+    async fn apply_object<K>(&self, mut object: K, version: u32) -> Result<()>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + Debug
+            + Serialize
+            + DeserializeOwned,
+    {
+        let kind = kind_of::<K>();
+        let name = object.name_any();
+        object
+            .meta_mut()
+            .labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(RELEASE_VERSION.to_owned(), version.to_string());
+        object.meta_mut().namespace = Some(self.namespace.clone());
+        let params = PatchParams::apply(FIELD_MANAGER).force();
+        self.api::<K>()
+            .patch(&name, &params, &Patch::Apply(&object))
+            .await
+            .map_err(|e| Error::Kube {
+                action: format!("apply {kind} `{name}` in `{}`", self.namespace),
+                source: Box::new(e),
+            })?;
+        Ok(())
+    }
+
+    /// Deletes our objects of kind `K` matching `selector` (listed by that selector only).
+    async fn delete_matching<K>(&self, selector: &str) -> Result<()>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + Debug
+            + DeserializeOwned,
+    {
+        let api = self.api::<K>();
+        let kind = kind_of::<K>();
+        let names = self.names::<K>(selector).await?;
+        let params = DeleteParams {
+            propagation_policy: Some(PropagationPolicy::Background),
+            ..DeleteParams::default()
+        };
+        for name in names {
+            match api.delete(&name, &params).await {
+                Ok(_) => tracing::debug!(%kind, %name, "deleted"),
+                // Gone already (e.g. collected with its owner): that is what we wanted.
+                Err(kube::Error::Api(status)) if status.code == 404 => {}
+                Err(e) => {
+                    return Err(Error::Kube {
+                        action: format!("delete {kind} `{name}` in `{}`", self.namespace),
+                        source: Box::new(e),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The names of our Deployments and StatefulSets matching `selector`, asked of the API
+    /// (not the caches, which may lag just after an apply).
+    async fn workload_names(&self, selector: &str) -> Result<Vec<String>> {
+        let mut names = self.names::<Deployment>(selector).await?;
+        names.extend(self.names::<StatefulSet>(selector).await?);
+        Ok(names)
+    }
+
+    /// The names of our objects of kind `K` matching `selector`.
+    async fn names<K>(&self, selector: &str) -> Result<Vec<String>>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + Debug
+            + DeserializeOwned,
+    {
+        let listed = self
+            .api::<K>()
+            .list_metadata(&ListParams::default().labels(selector))
+            .await
+            .map_err(|e| Error::Kube {
+                action: format!(
+                    "list {}s `{selector}` in `{}`",
+                    kind_of::<K>(),
+                    self.namespace
+                ),
+                source: Box::new(e),
+            })?;
+        Ok(listed.items.iter().map(ResourceExt::name_any).collect())
+    }
+
+    fn app_status(&self, workload: &ObjectMeta, stream: &str) -> AppStatus {
+        let deployment_id = workload.name.clone().unwrap_or_default();
+        let label = |key: &str| workload.labels.as_ref().and_then(|l| l.get(key)).cloned();
+        let release_version: Option<u32> = label(RELEASE_VERSION).and_then(|v| v.parse().ok());
+        let mut instances: Vec<InstanceStatus> = self
+            .pods
+            .state_filter(|pod| {
+                pod.metadata.namespace.as_deref() == Some(self.namespace.as_str())
+                    && pod.labels().get(APP_ID) == Some(&deployment_id)
+                    && pod.labels().get(PART_OF).map(String::as_str) == Some(stream)
+            })
+            .iter()
+            .map(|pod| {
+                let mut attributes = instance_attributes(pod);
+                // What Skipper adds: the app's un-versioned name and its release.
+                if let Some(app_name) = label(APPLICATION_NAME) {
+                    attributes.insert("skipper.application.name".to_owned(), app_name);
+                }
+                attributes.insert("skipper.release.name".to_owned(), stream.to_owned());
+                if let Some(version) = release_version {
+                    attributes.insert("skipper.release.version".to_owned(), version.to_string());
+                }
+                InstanceStatus {
+                    id: pod.name_any(),
+                    state: instance_state(pod),
+                    attributes,
+                }
+            })
+            .collect();
+        instances.sort_by(|a, b| a.id.cmp(&b.id));
+        AppStatus {
+            deployment_id,
+            label: label(COMPONENT),
+            release_version,
+            instances,
+        }
+    }
+}
+
+fn kind_of<K: Resource<DynamicType = ()>>() -> String {
+    K::kind(&()).into_owned()
+}
+
+fn is_ours(metadata: &ObjectMeta) -> bool {
+    metadata
+        .labels
+        .as_ref()
+        .and_then(|labels| labels.get(MANAGED_BY))
+        .is_some_and(|value| value == MANAGED_BY_VALUE)
+}
+
+#[async_trait]
+impl AppDeployer for KubernetesDeployer {
+    #[tracing::instrument(skip_all, fields(stream = %release.stream, version = release.version))]
+    async fn apply(&self, release: &StreamRelease) -> Result<()> {
+        let rendered: Vec<AppObjects> = release
+            .apps
+            .iter()
+            .map(|app| render_app(app, &self.platform, self.secrets.as_ref()))
+            .collect::<Result<_>>()?;
+        // Nothing is applied if any object would take over one that is not ours.
+        for objects in &rendered {
+            self.check_ours::<Service>(&objects.service.name_any())
+                .await?;
+            match &objects.workload {
+                Workload::Deployment(d) => self.check_ours::<Deployment>(&d.name_any()).await?,
+                Workload::StatefulSet(s) => self.check_ours::<StatefulSet>(&s.name_any()).await?,
+            }
+        }
+        for objects in rendered {
+            self.apply_object(objects.service, release.version).await?;
+            match objects.workload {
+                Workload::Deployment(deployment) => {
+                    self.apply_object(deployment, release.version).await?;
+                }
+                Workload::StatefulSet(stateful_set) => {
+                    self.apply_object(stateful_set, release.version).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn delete(&self, stream: &str, scope: DeleteScope) -> Result<()> {
+        let stream_selector = stream_selector(stream);
+        match scope {
+            DeleteScope::All => {
+                self.delete_matching::<Deployment>(&stream_selector).await?;
+                self.delete_matching::<StatefulSet>(&stream_selector)
+                    .await?;
+                self.delete_matching::<Service>(&stream_selector).await?;
+                // Pods go with their workloads; these are stragglers. Volume claims of
+                // StatefulSets are never collected by Kubernetes.
+                self.delete_matching::<Pod>(&stream_selector).await?;
+                self.delete_matching::<PersistentVolumeClaim>(&stream_selector)
+                    .await?;
+            }
+            DeleteScope::AllButRelease(version) => {
+                // Objects without the label are ours too (`!=` matches them): replaced.
+                let selector = format!("{stream_selector},{RELEASE_VERSION}!={version}");
+                self.delete_matching::<Deployment>(&selector).await?;
+                self.delete_matching::<StatefulSet>(&selector).await?;
+                self.delete_matching::<Service>(&selector).await?;
+                // Volume claims carry no release label (a StatefulSet's claim templates cannot
+                // change): those of apps the release does not run go.
+                let kept = self
+                    .workload_names(&format!("{stream_selector},{RELEASE_VERSION}={version}"))
+                    .await?;
+                let claims = if kept.is_empty() {
+                    stream_selector
+                } else {
+                    format!("{stream_selector},{APP_ID} notin ({})", kept.join(","))
+                };
+                self.delete_matching::<PersistentVolumeClaim>(&claims)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn status(&self, stream: &str) -> Result<StreamStatus> {
+        if !self.is_synced() {
+            return Err(Error::NotSynced);
+        }
+        let of_stream = |metadata: &ObjectMeta| {
+            metadata.namespace.as_deref() == Some(self.namespace.as_str())
+                && metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(PART_OF))
+                    .map(String::as_str)
+                    == Some(stream)
+        };
+        let mut apps: Vec<AppStatus> = self
+            .deployments
+            .state_filter(|d| of_stream(&d.metadata))
+            .iter()
+            .map(|d| self.app_status(&d.metadata, stream))
+            .chain(
+                self.stateful_sets
+                    .state_filter(|s| of_stream(&s.metadata))
+                    .iter()
+                    .map(|s| self.app_status(&s.metadata, stream)),
+            )
+            .collect();
+        apps.sort_by(|a, b| a.deployment_id.cmp(&b.deployment_id));
+        Ok(StreamStatus {
+            stream: stream.to_owned(),
+            apps,
+        })
+    }
+}
