@@ -2,8 +2,9 @@
 //!
 //! **Dialects.** SQLite and MariaDB accept the same `?` SQL for every statement here, so the SQL
 //! is written once as constants, read into one row type ([`ReleaseRow`]) and bound by one
-//! generic function ([`bind_release`]). The two `impl ReleaseStore` blocks at the end are the
-//! same text over different pools: a generic `impl<DB: sqlx::Database>` would need
+//! generic function ([`bind_release`]). The one `impl ReleaseStore` at the end is written once and
+//! stamped for both pools by a small macro that only names the store type: a generic
+//! `impl<DB: sqlx::Database>` would need
 //! higher-ranked bounds (on `Arguments`, `FromRow`, `Encode` of every bound type) repeated on
 //! each method, which hides the SQL behind the bounds. The only dialect difference is in
 //! `lock_writes`: SQLite serializes this process's writes, MariaDB relies on the unique key.
@@ -258,202 +259,111 @@ fn into_releases(rows: Vec<ReleaseRow>) -> Result<Vec<Release>> {
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
-// The two implementations below are the same text over different pools (see the module docs):
-// change both or neither.
-
-#[async_trait]
-impl ReleaseStore for SqliteStore {
-    async fn create_release(&self, release: &NewRelease) -> Result<Release> {
-        let row = NewRow::new(release);
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let _guard = self.lock_writes().await;
-            let max: Option<i64> = sqlx::query_scalar(MAX_VERSION)
-                .bind(release.stream.as_str())
-                .fetch_one(&self.pool)
-                .await?;
-            let version = next_version(&release.stream, max)?;
-            match bind_release(sqlx::query(INSERT), &row, version)
-                .execute(&self.pool)
-                .await
-                .map_err(Error::from)
-            {
-                Ok(_) => return Ok(row.release(version)),
-                Err(Error::Conflict(_)) if attempts < CREATE_ATTEMPTS => {}
-                Err(e) => return Err(e),
+// One implementation of [`ReleaseStore`] for both pools: its text is the same for SQLite and
+// MariaDB (plain `?` SQL, the shared row type, `lock_writes` doing what each database needs), and
+// sqlx's generic bounds would bury it; the macro only names the store type.
+macro_rules! impl_release_store {
+    ($($store:ty),+) => {$(
+        #[async_trait]
+        impl ReleaseStore for $store {
+            async fn create_release(&self, release: &NewRelease) -> Result<Release> {
+                let row = NewRow::new(release);
+                let mut attempts = 0;
+                loop {
+                    attempts += 1;
+                    let _guard = self.lock_writes().await;
+                    let max: Option<i64> = sqlx::query_scalar(MAX_VERSION)
+                        .bind(release.stream.as_str())
+                        .fetch_one(&self.pool)
+                        .await?;
+                    let version = next_version(&release.stream, max)?;
+                    match bind_release(sqlx::query(INSERT), &row, version)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(Error::from)
+                    {
+                        Ok(_) => return Ok(row.release(version)),
+                        Err(Error::Conflict(_)) if attempts < CREATE_ATTEMPTS => {}
+                        Err(e) => return Err(e),
+                    }
+                }
             }
-        }
-    }
 
-    async fn find_release(&self, stream: &str, version: u32) -> Result<Option<Release>> {
-        let row: Option<ReleaseRow> = sqlx::query_as(&select_one())
-            .bind(stream)
-            .bind(i64::from(version))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(TryInto::try_into).transpose()
-    }
-
-    async fn latest_release(&self, stream: &str) -> Result<Option<Release>> {
-        Ok(self.release_history(stream, 1).await?.pop())
-    }
-
-    async fn release_history(&self, stream: &str, limit: u32) -> Result<Vec<Release>> {
-        let rows: Vec<ReleaseRow> = sqlx::query_as(&select_history())
-            .bind(stream)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
-        into_releases(rows)
-    }
-
-    async fn update_release_status(
-        &self,
-        stream: &str,
-        version: u32,
-        status: ReleaseStatus,
-        description: &str,
-    ) -> Result<Release> {
-        let now = now().as_millis();
-        {
-            let _guard = self.lock_writes().await;
-            sqlx::query(UPDATE_STATUS)
-                .bind(status.as_str())
-                .bind(status.is_live())
-                .bind(description)
-                .bind(now)
-                .bind((status == ReleaseStatus::Deleted).then_some(now))
-                .bind(stream)
-                .bind(i64::from(version))
-                .execute(&self.pool)
-                .await?;
-        }
-        self.find_release(stream, version)
-            .await?
-            .ok_or_else(|| not_found(stream, version))
-    }
-
-    async fn live_releases(&self, after: Option<(&str, u32)>, limit: u32) -> Result<Vec<Release>> {
-        let rows: Vec<ReleaseRow> = match after {
-            None => {
-                sqlx::query_as(&select_live_first())
-                    .bind(true)
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            Some((stream, version)) => {
-                sqlx::query_as(&select_live_after())
-                    .bind(true)
-                    .bind(stream)
+            async fn find_release(&self, stream: &str, version: u32) -> Result<Option<Release>> {
+                let row: Option<ReleaseRow> = sqlx::query_as(&select_one())
                     .bind(stream)
                     .bind(i64::from(version))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn latest_release(&self, stream: &str) -> Result<Option<Release>> {
+                Ok(self.release_history(stream, 1).await?.pop())
+            }
+
+            async fn release_history(&self, stream: &str, limit: u32) -> Result<Vec<Release>> {
+                let rows: Vec<ReleaseRow> = sqlx::query_as(&select_history())
+                    .bind(stream)
                     .bind(i64::from(limit))
                     .fetch_all(&self.pool)
-                    .await?
+                    .await?;
+                into_releases(rows)
             }
-        };
-        into_releases(rows)
-    }
-}
 
-#[async_trait]
-impl ReleaseStore for MySqlStore {
-    async fn create_release(&self, release: &NewRelease) -> Result<Release> {
-        let row = NewRow::new(release);
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let _guard = self.lock_writes().await;
-            let max: Option<i64> = sqlx::query_scalar(MAX_VERSION)
-                .bind(release.stream.as_str())
-                .fetch_one(&self.pool)
-                .await?;
-            let version = next_version(&release.stream, max)?;
-            match bind_release(sqlx::query(INSERT), &row, version)
-                .execute(&self.pool)
-                .await
-                .map_err(Error::from)
-            {
-                Ok(_) => return Ok(row.release(version)),
-                Err(Error::Conflict(_)) if attempts < CREATE_ATTEMPTS => {}
-                Err(e) => return Err(e),
+            async fn update_release_status(
+                &self,
+                stream: &str,
+                version: u32,
+                status: ReleaseStatus,
+                description: &str,
+            ) -> Result<Release> {
+                let now = now().as_millis();
+                {
+                    let _guard = self.lock_writes().await;
+                    sqlx::query(UPDATE_STATUS)
+                        .bind(status.as_str())
+                        .bind(status.is_live())
+                        .bind(description)
+                        .bind(now)
+                        .bind((status == ReleaseStatus::Deleted).then_some(now))
+                        .bind(stream)
+                        .bind(i64::from(version))
+                        .execute(&self.pool)
+                        .await?;
+                }
+                self.find_release(stream, version)
+                    .await?
+                    .ok_or_else(|| not_found(stream, version))
+            }
+
+            async fn live_releases(&self, after: Option<(&str, u32)>, limit: u32) -> Result<Vec<Release>> {
+                let rows: Vec<ReleaseRow> = match after {
+                    None => {
+                        sqlx::query_as(&select_live_first())
+                            .bind(true)
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
+                    Some((stream, version)) => {
+                        sqlx::query_as(&select_live_after())
+                            .bind(true)
+                            .bind(stream)
+                            .bind(stream)
+                            .bind(i64::from(version))
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
+                };
+                into_releases(rows)
             }
         }
-    }
-
-    async fn find_release(&self, stream: &str, version: u32) -> Result<Option<Release>> {
-        let row: Option<ReleaseRow> = sqlx::query_as(&select_one())
-            .bind(stream)
-            .bind(i64::from(version))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(TryInto::try_into).transpose()
-    }
-
-    async fn latest_release(&self, stream: &str) -> Result<Option<Release>> {
-        Ok(self.release_history(stream, 1).await?.pop())
-    }
-
-    async fn release_history(&self, stream: &str, limit: u32) -> Result<Vec<Release>> {
-        let rows: Vec<ReleaseRow> = sqlx::query_as(&select_history())
-            .bind(stream)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
-        into_releases(rows)
-    }
-
-    async fn update_release_status(
-        &self,
-        stream: &str,
-        version: u32,
-        status: ReleaseStatus,
-        description: &str,
-    ) -> Result<Release> {
-        let now = now().as_millis();
-        {
-            let _guard = self.lock_writes().await;
-            sqlx::query(UPDATE_STATUS)
-                .bind(status.as_str())
-                .bind(status.is_live())
-                .bind(description)
-                .bind(now)
-                .bind((status == ReleaseStatus::Deleted).then_some(now))
-                .bind(stream)
-                .bind(i64::from(version))
-                .execute(&self.pool)
-                .await?;
-        }
-        self.find_release(stream, version)
-            .await?
-            .ok_or_else(|| not_found(stream, version))
-    }
-
-    async fn live_releases(&self, after: Option<(&str, u32)>, limit: u32) -> Result<Vec<Release>> {
-        let rows: Vec<ReleaseRow> = match after {
-            None => {
-                sqlx::query_as(&select_live_first())
-                    .bind(true)
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            Some((stream, version)) => {
-                sqlx::query_as(&select_live_after())
-                    .bind(true)
-                    .bind(stream)
-                    .bind(stream)
-                    .bind(i64::from(version))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
-        into_releases(rows)
-    }
+    )+};
 }
+
+impl_release_store!(SqliteStore, MySqlStore);
 
 #[cfg(test)]
 mod tests {
