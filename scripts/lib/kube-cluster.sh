@@ -12,7 +12,12 @@
 # kube-scheduler, plus kwok, which plays the kubelet of one fake node: it
 # writes node and pod status according to the kwok "stages" in
 # scripts/lib/kwok/stages.yaml (see that file for what pods do). No container
-# ever runs: there are no logs, exec, probes or real pod IPs.
+# ever runs: there is no exec, no probes and no real pod IP. Logs are fixed:
+# GET .../pods/<pod>/log (kubectl logs, kube::Api::<Pod>::logs) of any
+# container of any pod on a kwok node returns the lines of
+# scripts/lib/kwok/container.log (with ?previous=true those of
+# container-previous.log), served by kwok's kubelet-like server through the
+# apiserver; see _kube_cluster_kwok_logs_config.
 #
 # Usage:
 #   source scripts/lib/kube-cluster.sh
@@ -410,6 +415,28 @@ current-context: dataflow-test
 KUBECONFIG
 }
 
+# _kube_cluster_kwok_logs_config FILE: a kwok ClusterLogs document for every
+# pod (no selector) and every container (no container names): the logs of any
+# container are the fixed file kwok/container.log (kwok/container-previous.log
+# for ?previous=true). Generated, not a file in kwok/, because kwok makes a
+# relative logsFile absolute against its working directory, which is the
+# caller's. The files are in the CRI log format ("<RFC 3339 time> stdout F
+# <text>"), which kwok's server parses like a kubelet; their times are fixed
+# (2026-01-01), so sinceSeconds/sinceTime later than that filter every line
+# out. follow=true sends the lines, then waits until the client hangs up.
+_kube_cluster_kwok_logs_config() {
+    cat >"$1" <<YAML
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: dataflow-test-logs
+spec:
+  logs:
+  - logsFile: '$_KUBE_CLUSTER_LIB_DIR/kwok/container.log'
+    previousLogsFile: '$_KUBE_CLUSTER_LIB_DIR/kwok/container-previous.log'
+YAML
+}
+
 # _kube_cluster_node_ready NAME: true if node NAME has condition Ready=True.
 _kube_cluster_node_ready() {
     _kube_cluster_api GET "/api/v1/nodes/$1" -f |
@@ -499,7 +526,12 @@ _kube_cluster_start_once() {
     # 2. kube-apiserver: secure port only, on loopback; the admin certificate
     #    (O system:masters) has every right through RBAC. The requestheader
     #    flags give the controllers' delegated authentication its CA bundle
-    #    (without them they log an error every few seconds).
+    #    (without them they log an error every few seconds). The kubelet
+    #    flags are for pod logs: the apiserver connects to a node's InternalIP
+    #    (kwok's --node-ip; the Hostname address "kwok-node-0" resolves
+    #    nowhere) on its status.daemonEndpoints.kubeletEndpoint.Port (kwok's
+    #    --node-port, where kwok's server listens with the admin certificate,
+    #    which the CA checks), authenticating with the admin certificate.
     _kube_cluster_spawn kube-apiserver "$bin/kube-apiserver" \
         --etcd-servers="http://127.0.0.1:$etcd_port" \
         --bind-address=127.0.0.1 \
@@ -523,6 +555,10 @@ _kube_cluster_start_once() {
         --requestheader-extra-headers-prefix=X-Remote-Extra- \
         --proxy-client-cert-file="$pki/admin.crt" \
         --proxy-client-key-file="$pki/admin.key" \
+        --kubelet-preferred-address-types=InternalIP \
+        --kubelet-certificate-authority="$pki/ca.crt" \
+        --kubelet-client-certificate="$pki/admin.crt" \
+        --kubelet-client-key="$pki/admin.key" \
         --enable-priority-and-fairness=false \
         --profiling=false
     _kube_cluster_wait 90 "the apiserver answering /readyz" kube-apiserver \
@@ -559,11 +595,15 @@ _kube_cluster_start_once() {
         --profiling=false
 
     # 5. kwok: the kubelet of every node; what it does is in kwok/stages.yaml.
-    #    HOME is the temp dir so that no ~/.kwok/kwok.yaml is read.
+    #    HOME is the temp dir so that no ~/.kwok/kwok.yaml is read. Its server
+    #    (--server-address, the node's kubelet port) serves pod logs, as the
+    #    ClusterLogs in kwok-logs.yaml says.
     mkdir -p "$tmp/kwok-home" || return 1
+    _kube_cluster_kwok_logs_config "$tmp/kwok-logs.yaml" || return 1
     _kube_cluster_spawn kwok env HOME="$tmp/kwok-home" "$bin/kwok" \
         --kubeconfig="$tmp/kubeconfig" \
         --config="$_KUBE_CLUSTER_LIB_DIR/kwok/stages.yaml" \
+        --config="$tmp/kwok-logs.yaml" \
         --manage-all-nodes=true \
         --node-lease-duration-seconds=40 \
         --cidr=10.0.0.0/16 \
