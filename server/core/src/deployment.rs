@@ -37,7 +37,7 @@ pub const KUBERNETES_PREFIX: &str = "spring.cloud.deployer.kubernetes.";
 /// `Debug` masks sensitive app properties (see [`crate::sanitize`]) and shows only the keys of
 /// deployment properties and arguments: their values may hold secrets (environment variables,
 /// passwords passed as arguments).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AppDeploymentRequest {
     /// The stream's name.
     pub stream: String,
@@ -79,7 +79,21 @@ pub struct AppDeploymentRequest {
     pub command_line_args: Vec<String>,
 }
 
+/// `<label>-v<release>`: the definition name of an app first deployed by stream release
+/// `release` (see [`AppDeploymentRequest::definition_name`]).
+pub fn definition_name(label: &str, release: u32) -> String {
+    format!("{label}-v{release}")
+}
+
 impl AppDeploymentRequest {
+    /// Whether the two requests run the same thing, whatever release named them: an upgrade
+    /// keeps an app whose request did not change under its old name.
+    pub fn same_apart_from_release(&self, other: &Self) -> bool {
+        let mut renamed = other.clone();
+        renamed.definition_name.clone_from(&self.definition_name);
+        *self == renamed
+    }
+
     /// The value of a deployment property, by its full key.
     pub fn deployment_property(&self, key: &str) -> Option<&str> {
         self.deployment_properties.get(key).map(String::as_str)

@@ -111,6 +111,23 @@ error_codes! {
     InvalidDefinition => InvalidRequest, "InvalidDefinitionException";
     /// DSL text longer than the parsers accept.
     DefinitionTooLong => InvalidRequest, "DefinitionTooLongException";
+    /// The stream already has a live release (deployed or being deployed).
+    StreamAlreadyDeployed => Conflict, "StreamAlreadyDeployedException";
+    /// The operation needs a deployed stream (scale, update) and the stream is not deployed.
+    StreamNotDeployed => Conflict, "StreamNotDeployedException";
+    /// An app registration that a deployed stream uses cannot be removed.
+    AppRegistrationInUse => Conflict, "AppRegistrationInUseException";
+    /// No deployed app with that deployment id (`/runtime/apps/{id}`).
+    NoSuchApp => NotFound, "NoSuchAppException";
+    /// No instance with that id of a deployed app.
+    NoSuchAppInstance => NotFound, "NoSuchAppInstanceException";
+    /// No platform account of that name.
+    NoSuchPlatform => InvalidRequest, "PlatformNotFoundException";
+    /// The platform cannot answer right now (not reachable, or its watch caches not yet
+    /// loaded); retrying later may succeed.
+    PlatformUnavailable => Unavailable, "PlatformUnavailableException";
+    /// An object the platform would create exists already and was not created by this server.
+    PlatformObjectExists => Conflict, "PlatformObjectExistsException";
     /// Anything unexpected.
     Internal => Internal, "InternalServerError";
 }

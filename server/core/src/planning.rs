@@ -27,7 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::app::{AppRegistration, AppType};
-use crate::deployment::{AppDeploymentRequest, DEPLOYER_PREFIX};
+use crate::deployment::{AppDeploymentRequest, DEPLOYER_PREFIX, definition_name};
 use crate::error::{Code, Error, Result};
 use crate::stream::StreamApp;
 
@@ -182,7 +182,7 @@ pub fn plan_stream(input: &PlanInput<'_>) -> Result<Vec<AppDeploymentRequest>> {
             label: app.label.clone(),
             registered_name: app.name.clone(),
             app_type: app.app_type,
-            definition_name: format!("{}-v{}", app.label, input.release),
+            definition_name: definition_name(&app.label, input.release),
             resource: registration.uri.clone(),
             version: registration.version.clone(),
             group: Some(input.stream.to_owned()),

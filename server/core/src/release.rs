@@ -6,10 +6,13 @@
 //! should exist there; the reconcile loop makes the platform match the releases that are
 //! [live](ReleaseStatus::is_live).
 //!
-//! **Redacted by construction.** A release is shown to users (`stream history`, `stream
-//! manifest`) and kept in the database, so it never holds a secret in clear: the caller masks
-//! the manifest and the deployment properties ([`crate::sanitize`]) *before* building a
-//! [`NewRelease`]. Secrets the platform needs travel in the deployment request, not here.
+//! **What is masked.** A release is shown to users (`stream history`, `stream manifest`), so
+//! its manifest and [`properties`](Release::properties) are masked by the caller
+//! ([`crate::sanitize`]) *before* it builds a [`NewRelease`]. The desired state must survive a
+//! restart, though: the reconcile loop re-plans a release from its [`ReleaseSpec`], which holds
+//! the deployment properties as the user gave them. The spec is kept in the database (as the
+//! registry and the definitions are) and never shown: its `Debug` prints keys only, and no API
+//! response is built from it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -127,6 +130,27 @@ impl Timestamp {
     }
 }
 
+/// What the platform must run for a release, as given: the input the reconcile loop re-plans
+/// the release's apps from. Never shown to users (see the module docs).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ReleaseSpec {
+    /// The deployment properties of the release, unmasked (they may hold secrets).
+    pub properties: BTreeMap<String, String>,
+    /// For each app label, the release whose version its objects are named after
+    /// (`<stream>-<label>-v<N>`): an app carried over unchanged keeps its earlier name.
+    pub app_releases: BTreeMap<String, u32>,
+}
+
+/// Only the property keys: the values may be secrets.
+impl fmt::Debug for ReleaseSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReleaseSpec")
+            .field("properties", &self.properties.keys().collect::<Vec<_>>())
+            .field("app_releases", &self.app_releases)
+            .finish()
+    }
+}
+
 /// What a deploy, update or rollback asks the store to record; the store gives it the stream's
 /// next version and the timestamps. Masked by the caller (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +169,8 @@ pub struct NewRelease {
     pub app_versions: BTreeMap<String, String>,
     /// What happened, for the history (`Install complete`, `Upgrade complete`, …).
     pub description: String,
+    /// What the platform must run (unmasked; never shown).
+    pub spec: ReleaseSpec,
 }
 
 /// A stored release.
@@ -172,6 +198,8 @@ pub struct Release {
     pub last_updated: Timestamp,
     /// When the release became [`ReleaseStatus::Deleted`], if it has.
     pub deleted: Option<Timestamp>,
+    /// What the platform must run (unmasked; never shown).
+    pub spec: ReleaseSpec,
 }
 
 impl Release {

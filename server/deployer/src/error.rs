@@ -149,15 +149,29 @@ impl Error {
 impl dataflow_core::ErrorCode for Error {
     fn code(&self) -> dataflow_core::Code {
         match self {
-            // Not the user's input: the cluster's state or reachability. Core has no code for an
-            // unavailable platform yet; these are logged in full and shown as internal errors.
-            Self::Serialize(_)
-            | Self::NotOurs { .. }
-            | Self::NotSynced
-            | Self::Kube { .. }
-            | Self::KubeConfig { .. } => dataflow_core::Code::Internal,
+            // The cluster cannot answer now: retrying may help (503).
+            Self::NotSynced => dataflow_core::Code::PlatformUnavailable,
+            Self::Kube { source, .. } if is_unreachable(source) => {
+                dataflow_core::Code::PlatformUnavailable
+            }
+            // An object in the way that is not ours: the user must move it (409).
+            Self::NotOurs { .. } => dataflow_core::Code::PlatformObjectExists,
+            // Not the user's input: logged in full and shown as internal errors.
+            Self::Serialize(_) | Self::Kube { .. } | Self::KubeConfig { .. } => {
+                dataflow_core::Code::Internal
+            }
             Self::InvalidStreamName { .. } => dataflow_core::Code::InvalidStreamDefinition,
             _ => dataflow_core::Code::InvalidPlatformSetting,
         }
+    }
+}
+
+/// Whether the client never got an answer from the API server (connection refused, TLS, timeout)
+/// or the server said it is unavailable, as opposed to refusing the request.
+fn is_unreachable(error: &kube::Error) -> bool {
+    match error {
+        kube::Error::Api(status) => matches!(status.code, 429 | 502 | 503 | 504),
+        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
+        _ => false,
     }
 }

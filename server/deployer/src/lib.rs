@@ -10,5 +10,6 @@ pub mod platform;
 
 pub use error::{Error, Result};
 pub use platform::{
-    AppDeployer, AppStatus, DeleteScope, InstanceStatus, StreamRelease, StreamStatus, app_state,
+    AppDeployer, AppStatus, DeleteScope, InstanceStatus, StreamRelease, StreamStatus, UNVERSIONED,
+    app_state,
 };

@@ -14,7 +14,7 @@
 //! instances' ([`app_state`], section 5.2), and a stream's from its apps'
 //! ([`DeploymentState::aggregate`], section 5.3).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use dataflow_core::deployment::AppDeploymentRequest;
@@ -24,7 +24,7 @@ use crate::Result;
 
 /// Release `version` of `stream`: every app the release runs, including those carried over
 /// unchanged from an earlier release.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StreamRelease {
     /// The stream's name.
     pub stream: String,
@@ -152,7 +152,47 @@ pub trait AppDeployer: Send + Sync {
     /// [`crate::Error::NotSynced`] while the platform's view is not yet complete (just after
     /// start or a lost connection): a state then would be a guess.
     async fn status(&self, stream: &str) -> Result<StreamStatus>;
+
+    /// The app with this deployment id (`<stream>-<label>-v<N>`) as last observed, with its
+    /// stream's name; `None` when the platform has no such app.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::NotSynced`] as for [`status`](AppDeployer::status).
+    async fn app(&self, deployment_id: &str) -> Result<Option<(String, AppStatus)>>;
+
+    /// Whether the platform may differ from what [`apply`](AppDeployer::apply) made of this
+    /// release: it was not applied by this process (since its start), something changed since
+    /// (another release or scale), or an object it applied is gone or was edited by someone
+    /// else. Reads what the platform has observed; no API call. A reconcile loop applies the
+    /// release again when this is true.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::NotSynced`] as for [`status`](AppDeployer::status).
+    async fn drifted(&self, release: &StreamRelease) -> Result<bool>;
+
+    /// Every stream that has objects on the platform, with the release versions its objects
+    /// carry ([`UNVERSIONED`] for objects that carry none). A reconcile loop deletes what no
+    /// live release accounts for.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::NotSynced`] as for [`status`](AppDeployer::status).
+    async fn observed(&self) -> Result<BTreeMap<String, BTreeSet<u32>>>;
+
+    /// The logs of the stream's apps (of one app, when `app` names its label or deployment
+    /// id), by deployment id: each app's instances' logs, one after the other.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error`] when the platform refuses or cannot be reached.
+    async fn logs(&self, stream: &str, app: Option<&str>) -> Result<BTreeMap<String, String>>;
 }
+
+/// The release version [`AppDeployer::observed`] gives objects that carry none (versions
+/// start at 1).
+pub const UNVERSIONED: u32 = 0;
 
 #[cfg(test)]
 mod tests {

@@ -19,7 +19,9 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use async_trait::async_trait;
-use dataflow_core::release::{NewRelease, Release, ReleaseStatus, Timestamp, release_key};
+use dataflow_core::release::{
+    NewRelease, Release, ReleaseSpec, ReleaseStatus, Timestamp, release_key,
+};
 
 use crate::error::{Entity, Error, Result};
 use crate::mysql::MySqlStore;
@@ -38,6 +40,10 @@ pub trait ReleaseStore: Send + Sync {
 
     /// The stream's release with the highest version, whatever its status.
     async fn latest_release(&self, stream: &str) -> Result<Option<Release>>;
+
+    /// The stream's newest [live](ReleaseStatus::is_live) release: the one that runs (or is
+    /// being rolled out) now. `None` when the stream is not deployed.
+    async fn live_release(&self, stream: &str) -> Result<Option<Release>>;
 
     /// At most `limit` releases of the stream, newest first (Skipper's history).
     async fn release_history(&self, stream: &str, limit: u32) -> Result<Vec<Release>>;
@@ -61,19 +67,36 @@ pub trait ReleaseStore: Send + Sync {
     /// deployed stream; during an upgrade it is also the previous release, which keeps running
     /// until the new one is healthy.
     async fn live_releases(&self, after: Option<(&str, u32)>, limit: u32) -> Result<Vec<Release>>;
+
+    /// Replaces what a release runs without making a new one (a scale changes the instance
+    /// count in place, as Skipper's does): its masked manifest and properties and its spec;
+    /// stamps it updated now and returns it as stored. [`Error::NotFound`] if there is no such
+    /// release.
+    async fn update_release_spec(
+        &self,
+        stream: &str,
+        version: u32,
+        manifest: &str,
+        properties: &BTreeMap<String, String>,
+        spec: &ReleaseSpec,
+    ) -> Result<Release>;
 }
 
 /// The columns of [`ReleaseRow`], in order.
 const COLUMNS: &str = "stream_name, version, platform_name, status, manifest, properties, \
-                       app_versions, description, first_deployed, last_updated, deleted";
+                       app_versions, description, first_deployed, last_updated, deleted, spec";
 
 /// The highest version of a stream (NULL without releases).
 const MAX_VERSION: &str = "SELECT MAX(version) FROM releases WHERE stream_name = ?";
 
-/// Binds [`bind_release`]'s 12 values.
+/// Binds [`bind_release`]'s 13 values.
 const INSERT: &str = "INSERT INTO releases (stream_name, version, platform_name, status, live, \
                       manifest, properties, app_versions, description, first_deployed, \
-                      last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                      last_updated, deleted, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/// Binds manifest, properties, spec, now, stream, version.
+const UPDATE_SPEC: &str = "UPDATE releases SET manifest = ?, properties = ?, spec = ?, \
+                           last_updated = ? WHERE stream_name = ? AND version = ?";
 
 /// Binds status, live, description, now, deleted-now-or-NULL, stream, version.
 const UPDATE_STATUS: &str = "UPDATE releases SET status = ?, live = ?, description = ?, \
@@ -86,6 +109,13 @@ fn select_one() -> String {
 
 fn select_history() -> String {
     format!("SELECT {COLUMNS} FROM releases WHERE stream_name = ? ORDER BY version DESC LIMIT ?")
+}
+
+fn select_live_of_stream() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM releases WHERE live = ? AND stream_name = ? \
+         ORDER BY version DESC LIMIT 1"
+    )
 }
 
 fn select_live_first() -> String {
@@ -120,6 +150,7 @@ pub(crate) struct ReleaseRow {
     first_deployed: i64,
     last_updated: i64,
     deleted: Option<i64>,
+    spec: String,
 }
 
 fn corrupt(reason: String) -> Error {
@@ -142,6 +173,33 @@ fn map_to_json(map: &BTreeMap<String, String>) -> String {
     serde_json::to_string(map).unwrap_or_else(|_| "{}".to_owned())
 }
 
+/// The stored form of a [`ReleaseSpec`] (the `spec` column).
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct SpecJson {
+    #[serde(default)]
+    properties: BTreeMap<String, String>,
+    #[serde(default)]
+    app_releases: BTreeMap<String, u32>,
+}
+
+fn spec_from_json(key: &str, text: &str) -> Result<ReleaseSpec> {
+    let json: SpecJson = serde_json::from_str(text)
+        .map_err(|e| corrupt(format!("spec of release {key} is not a JSON object: {e}")))?;
+    Ok(ReleaseSpec {
+        properties: json.properties,
+        app_releases: json.app_releases,
+    })
+}
+
+fn spec_to_json(spec: &ReleaseSpec) -> String {
+    let json = SpecJson {
+        properties: spec.properties.clone(),
+        app_releases: spec.app_releases.clone(),
+    };
+    // Maps of strings and numbers always serialize.
+    serde_json::to_string(&json).unwrap_or_else(|_| "{}".to_owned())
+}
+
 impl TryFrom<ReleaseRow> for Release {
     type Error = Error;
 
@@ -158,6 +216,7 @@ impl TryFrom<ReleaseRow> for Release {
                 .map_err(|e: dataflow_core::Error| corrupt(format!("release {key}: {e}")))?,
             properties: map_from_json("properties", &key, &row.properties)?,
             app_versions: map_from_json("app_versions", &key, &row.app_versions)?,
+            spec: spec_from_json(&key, &row.spec)?,
             stream: row.stream_name,
             version,
             platform: row.platform_name,
@@ -175,6 +234,7 @@ struct NewRow<'a> {
     release: &'a NewRelease,
     properties: String,
     app_versions: String,
+    spec: String,
     now: Timestamp,
 }
 
@@ -184,6 +244,7 @@ impl<'a> NewRow<'a> {
             release,
             properties: map_to_json(&release.properties),
             app_versions: map_to_json(&release.app_versions),
+            spec: spec_to_json(&release.spec),
             now: now(),
         }
     }
@@ -202,6 +263,7 @@ impl<'a> NewRow<'a> {
             first_deployed: self.now,
             last_updated: self.now,
             deleted: (r.status == ReleaseStatus::Deleted).then_some(self.now),
+            spec: r.spec.clone(),
         }
     }
 }
@@ -238,6 +300,7 @@ where
         .bind(row.now.as_millis())
         .bind(row.now.as_millis())
         .bind(deleted)
+        .bind(row.spec.as_str())
 }
 
 /// The next version after `max`; a stream at `u32::MAX` releases has no next one.
@@ -302,6 +365,15 @@ macro_rules! impl_release_store {
                 Ok(self.release_history(stream, 1).await?.pop())
             }
 
+            async fn live_release(&self, stream: &str) -> Result<Option<Release>> {
+                let row: Option<ReleaseRow> = sqlx::query_as(&select_live_of_stream())
+                    .bind(true)
+                    .bind(stream)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
             async fn release_history(&self, stream: &str, limit: u32) -> Result<Vec<Release>> {
                 let rows: Vec<ReleaseRow> = sqlx::query_as(&select_history())
                     .bind(stream)
@@ -359,6 +431,31 @@ macro_rules! impl_release_store {
                 };
                 into_releases(rows)
             }
+
+            async fn update_release_spec(
+                &self,
+                stream: &str,
+                version: u32,
+                manifest: &str,
+                properties: &BTreeMap<String, String>,
+                spec: &ReleaseSpec,
+            ) -> Result<Release> {
+                {
+                    let _guard = self.lock_writes().await;
+                    sqlx::query(UPDATE_SPEC)
+                        .bind(manifest)
+                        .bind(map_to_json(properties))
+                        .bind(spec_to_json(spec))
+                        .bind(now().as_millis())
+                        .bind(stream)
+                        .bind(i64::from(version))
+                        .execute(&self.pool)
+                        .await?;
+                }
+                self.find_release(stream, version)
+                    .await?
+                    .ok_or_else(|| not_found(stream, version))
+            }
         }
     )+};
 }
@@ -391,6 +488,6 @@ mod tests {
             .and_then(|(_, rest)| rest.split_once(')'))
             .map(|(columns, _)| columns.split(',').count());
         assert_eq!(Some(placeholders), columns);
-        assert_eq!(placeholders, 12);
+        assert_eq!(placeholders, 13);
     }
 }

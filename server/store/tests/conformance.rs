@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use dataflow_core::app::{AppName, AppQuery, AppSort, AppType, NewAppRegistration};
 use dataflow_core::page::{Direction, PageRequest, SortOrder};
-use dataflow_core::release::{NewRelease, Release, ReleaseStatus, Timestamp};
+use dataflow_core::release::{NewRelease, Release, ReleaseSpec, ReleaseStatus, Timestamp};
 use dataflow_core::stream_definition::{StreamDefinitionRecord, StreamQuery, StreamSort};
 use dataflow_core::{Code, ErrorCode};
 use dataflow_store::{ConflictPolicy, Entity, Error, Store, testing};
@@ -709,6 +709,16 @@ fn new_release(stream: &str, description: &str) -> NewRelease {
             ("log".to_owned(), "5.0.1".to_owned()),
         ]),
         description: description.to_owned(),
+        spec: ReleaseSpec {
+            properties: BTreeMap::from([
+                ("app.time.trigger.fixed-delay".to_owned(), "5".to_owned()),
+                (
+                    "app.log.spring.datasource.password".to_owned(),
+                    "hunter2".to_owned(),
+                ),
+            ]),
+            app_releases: BTreeMap::from([("time".to_owned(), 1), ("log".to_owned(), 1)]),
+        },
     }
 }
 
@@ -757,6 +767,86 @@ async fn releases_count_versions_per_stream(store: Arc<dyn Store>) {
     );
     assert!(store.find_release("ticktock", 3).await.unwrap().is_none());
     assert!(store.find_release("tick", 1).await.unwrap().is_none());
+}
+
+async fn the_live_release_is_the_newest_live_one(store: Arc<dyn Store>) {
+    assert!(store.live_release("ticktock").await.unwrap().is_none());
+    store
+        .create_release(&new_release("ticktock", "Install complete"))
+        .await
+        .unwrap();
+    store
+        .update_release_status("ticktock", 1, ReleaseStatus::Deployed, "Install complete")
+        .await
+        .unwrap();
+    let mut failed = new_release("ticktock", "Upgrade failed");
+    failed.status = ReleaseStatus::Failed;
+    store.create_release(&failed).await.unwrap();
+    let live = store.live_release("TICKTOCK").await.unwrap().unwrap();
+    assert_eq!(
+        live.version, 1,
+        "a failed upgrade leaves the previous release running"
+    );
+    store
+        .create_release(&new_release("ticktock", "Upgrade started"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .live_release("ticktock")
+            .await
+            .unwrap()
+            .map(|r| r.version),
+        Some(3),
+        "an upgrade in progress is the newest live release"
+    );
+    for version in [1, 3] {
+        store
+            .update_release_status(
+                "ticktock",
+                version,
+                ReleaseStatus::Deleted,
+                "Delete complete",
+            )
+            .await
+            .unwrap();
+    }
+    assert!(store.live_release("ticktock").await.unwrap().is_none());
+}
+
+async fn a_scale_replaces_a_releases_spec_in_place(store: Arc<dyn Store>) {
+    let first = store
+        .create_release(&new_release("ticktock", "Install complete"))
+        .await
+        .unwrap();
+    let mut spec = first.spec.clone();
+    spec.properties
+        .insert("deployer.log.count".to_owned(), "3".to_owned());
+    let mut shown = first.properties.clone();
+    shown.insert("deployer.log.count".to_owned(), "3".to_owned());
+    let scaled = store
+        .update_release_spec("TICKTOCK", 1, "manifest: scaled\n", &shown, &spec)
+        .await
+        .unwrap();
+    assert_eq!(scaled.version, 1, "no new release");
+    assert_eq!(scaled.spec, spec);
+    assert_eq!(scaled.properties, shown);
+    assert_eq!(scaled.manifest, "manifest: scaled\n");
+    assert_eq!(
+        (scaled.status, scaled.first_deployed),
+        (first.status, first.first_deployed)
+    );
+    assert!(scaled.last_updated >= first.last_updated);
+    assert_eq!(
+        store.find_release("ticktock", 1).await.unwrap(),
+        Some(scaled),
+        "stored as returned"
+    );
+    let missing = store
+        .update_release_spec("ticktock", 2, "", &shown, &spec)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing:?}");
 }
 
 async fn release_history_is_newest_first_and_bounded(store: Arc<dyn Store>) {
@@ -980,6 +1070,8 @@ conformance!(
     taps_are_found_by_source_destination,
     streams_are_deleted,
     releases_count_versions_per_stream,
+    a_scale_replaces_a_releases_spec_in_place,
+    the_live_release_is_the_newest_live_one,
     release_history_is_newest_first_and_bounded,
     release_status_changes_are_stamped,
     live_releases_are_the_reconcile_loops_desired_state,

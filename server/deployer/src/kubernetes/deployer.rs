@@ -10,10 +10,12 @@
 //! * Status: from reflectors (watch caches) over our Deployments, StatefulSets and Pods, each
 //!   watch selecting by the managed-by label; no API call per request.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::{self, Debug};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use futures::{FutureExt, StreamExt};
@@ -21,11 +23,18 @@ use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PropagationPolicy};
+use kube::api::{
+    DeleteParams, ListParams, LogParams, PartialObjectMeta, Patch, PatchParams, PropagationPolicy,
+};
+use kube::client::ClientBuilder;
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::runtime::reflector::{self, Store};
+use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Config, Resource, ResourceExt};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
@@ -36,7 +45,7 @@ use super::render::{
 use super::status::{instance_attributes, instance_state};
 use super::{AppObjects, KubernetesPlatform, NoSecrets, SecretSource, Workload, render_app};
 use crate::platform::{
-    AppDeployer, AppStatus, DeleteScope, InstanceStatus, StreamRelease, StreamStatus,
+    AppDeployer, AppStatus, DeleteScope, InstanceStatus, StreamRelease, StreamStatus, UNVERSIONED,
 };
 use crate::{Error, Result};
 
@@ -56,6 +65,81 @@ fn stream_selector(stream: &str) -> String {
 /// A [`SecretSource`] the deployer can share between tasks.
 pub type SharedSecrets = Arc<dyn SecretSource + Send + Sync>;
 
+/// The most bytes of one pod's log that [`AppDeployer::logs`] returns (the end of the log).
+pub const MAX_LOG_BYTES_PER_POD: i64 = 1024 * 1024;
+
+/// The labels of [`KubernetesMetrics::api_requests`].
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ApiRequestLabels {
+    /// The HTTP method (`GET`, `PATCH`, `DELETE`, ...).
+    pub method: String,
+}
+
+/// What the deployer's Kubernetes client does, for Prometheus.
+#[derive(Debug, Clone, Default)]
+pub struct KubernetesMetrics {
+    /// Requests sent to the Kubernetes API (watches count once, when they start), by method.
+    pub api_requests: Family<ApiRequestLabels, Counter>,
+}
+
+impl KubernetesMetrics {
+    /// Registers the metrics in `registry` (as `dataflow_kubernetes_api_requests_total`).
+    pub fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "dataflow_kubernetes_api_requests",
+            "Requests the server sent to the Kubernetes API, by HTTP method",
+            self.api_requests.clone(),
+        );
+    }
+
+    /// The requests counted so far, all methods together.
+    pub fn total_api_requests(&self) -> u64 {
+        ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            .into_iter()
+            .map(|method| {
+                self.api_requests
+                    .get_or_create(&ApiRequestLabels {
+                        method: method.to_owned(),
+                    })
+                    .get()
+            })
+            .sum()
+    }
+}
+
+/// Which kind an applied object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AppliedKind {
+    Service,
+    Deployment,
+    StatefulSet,
+}
+
+/// One object as the API server returned it from our apply.
+#[derive(Debug)]
+struct AppliedObject {
+    kind: AppliedKind,
+    name: String,
+    generation: Option<i64>,
+}
+
+/// What this process last applied for a stream: the release (as a fingerprint) and its
+/// objects, to tell from the watch caches whether anything changed since.
+#[derive(Debug)]
+struct Applied {
+    version: u32,
+    fingerprint: u64,
+    objects: Vec<AppliedObject>,
+}
+
+/// A hash of everything a release asks the platform for. Not cryptographic: it only tells
+/// whether the release changed since it was applied by this process.
+fn fingerprint(release: &StreamRelease) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    release.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Runs stream apps in one Kubernetes namespace. See the module documentation.
 ///
 /// Its watches run as tasks on the Tokio runtime it is created on; they stop when it is
@@ -68,7 +152,10 @@ pub struct KubernetesDeployer {
     deployments: Store<Deployment>,
     stateful_sets: Store<StatefulSet>,
     pods: Store<Pod>,
+    services: Store<PartialObjectMeta<Service>>,
     watches: Vec<JoinHandle<()>>,
+    applied: Mutex<HashMap<String, Applied>>,
+    metrics: KubernetesMetrics,
 }
 
 impl Debug for KubernetesDeployer {
@@ -113,6 +200,14 @@ impl KubernetesDeployer {
     /// A deployer for the platform's namespace (or, without one, the client's default
     /// namespace), watching it at once. Must be called within a Tokio runtime.
     pub fn new(client: Client, platform: KubernetesPlatform) -> Self {
+        Self::with_metrics(client, platform, KubernetesMetrics::default())
+    }
+
+    fn with_metrics(
+        client: Client,
+        platform: KubernetesPlatform,
+        metrics: KubernetesMetrics,
+    ) -> Self {
         let namespace = platform
             .namespace()
             .unwrap_or_else(|| client.default_namespace())
@@ -122,6 +217,11 @@ impl KubernetesDeployer {
         let (stateful_sets, stateful_sets_watch) =
             reflect(Api::<StatefulSet>::namespaced(client.clone(), &namespace));
         let (pods, pods_watch) = reflect(Api::<Pod>::namespaced(client.clone(), &namespace));
+        // Only the metadata of Services: whether they exist and whose they are.
+        let (services, services_watch) = reflect(Api::<PartialObjectMeta<Service>>::namespaced(
+            client.clone(),
+            &namespace,
+        ));
         Self {
             client,
             namespace,
@@ -130,7 +230,15 @@ impl KubernetesDeployer {
             deployments,
             stateful_sets,
             pods,
-            watches: vec![deployments_watch, stateful_sets_watch, pods_watch],
+            services,
+            watches: vec![
+                deployments_watch,
+                stateful_sets_watch,
+                pods_watch,
+                services_watch,
+            ],
+            applied: Mutex::new(HashMap::new()),
+            metrics,
         }
     }
 
@@ -165,11 +273,32 @@ impl KubernetesDeployer {
         Self::from_config(config, platform)
     }
 
+    /// A deployer whose client counts its requests in [`KubernetesDeployer::metrics`].
     fn from_config(config: Config, platform: KubernetesPlatform) -> Result<Self> {
-        let client = Client::try_from(config).map_err(|e| Error::KubeConfig {
-            message: e.to_string(),
-        })?;
-        Ok(Self::new(client, platform))
+        let metrics = KubernetesMetrics::default();
+        let counted = metrics.api_requests.clone();
+        let count =
+            tower::util::MapRequestLayer::new(move |request: http::Request<kube::client::Body>| {
+                counted
+                    .get_or_create(&ApiRequestLabels {
+                        method: request.method().as_str().to_owned(),
+                    })
+                    .inc();
+                request
+            });
+        let client = ClientBuilder::try_from(config)
+            .map_err(|e| Error::KubeConfig {
+                message: e.to_string(),
+            })?
+            .with_layer(&count)
+            .build();
+        Ok(Self::with_metrics(client, platform, metrics))
+    }
+
+    /// The client's metrics (requests are counted only for deployers made from a kubeconfig
+    /// or the environment, whose client this crate builds).
+    pub fn metrics(&self) -> &KubernetesMetrics {
+        &self.metrics
     }
 
     /// Where the renderer reads probe credentials Secrets (none by default).
@@ -190,14 +319,16 @@ impl KubernetesDeployer {
     ///
     /// [`Error::NotSynced`] if a watch stopped before that.
     pub async fn wait_until_synced(&self) -> Result<()> {
-        let (deployments, stateful_sets, pods) = tokio::join!(
+        let (deployments, stateful_sets, pods, services) = tokio::join!(
             self.deployments.wait_until_ready(),
             self.stateful_sets.wait_until_ready(),
             self.pods.wait_until_ready(),
+            self.services.wait_until_ready(),
         );
         deployments
             .and(stateful_sets)
             .and(pods)
+            .and(services)
             .map_err(|_| Error::NotSynced)
     }
 
@@ -206,6 +337,61 @@ impl KubernetesDeployer {
         ready(self.deployments.wait_until_ready().now_or_never())
             && ready(self.stateful_sets.wait_until_ready().now_or_never())
             && ready(self.pods.wait_until_ready().now_or_never())
+            && ready(self.services.wait_until_ready().now_or_never())
+    }
+
+    fn check_synced(&self) -> Result<()> {
+        if self.is_synced() {
+            Ok(())
+        } else {
+            Err(Error::NotSynced)
+        }
+    }
+
+    fn reference<K: Resource<DynamicType = ()>>(&self, name: &str) -> ObjectRef<K> {
+        ObjectRef::new(name).within(&self.namespace)
+    }
+
+    /// Whether an object we applied is missing from the caches, carries another release, or
+    /// was changed by someone else since (a higher generation than our apply returned).
+    fn object_drifted(&self, object: &AppliedObject, version: u32) -> bool {
+        let current = |metadata: &ObjectMeta| {
+            let labelled = release_of(metadata) == Some(version);
+            let unchanged = match (metadata.generation, object.generation) {
+                (Some(now), Some(applied)) => now <= applied,
+                _ => true,
+            };
+            labelled && unchanged
+        };
+        let fine = match object.kind {
+            AppliedKind::Service => self
+                .services
+                .get(&self.reference(&object.name))
+                .is_some_and(|s| release_of(&s.metadata) == Some(version)),
+            AppliedKind::Deployment => self
+                .deployments
+                .get(&self.reference(&object.name))
+                .is_some_and(|d| current(&d.metadata)),
+            AppliedKind::StatefulSet => self
+                .stateful_sets
+                .get(&self.reference(&object.name))
+                .is_some_and(|s| current(&s.metadata)),
+        };
+        !fine
+    }
+
+    fn remember(&self, stream: &str, applied: Applied) {
+        self.applied
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(stream.to_owned(), applied);
+    }
+
+    fn forget(&self, stream: &str) {
+        self.applied
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(stream);
     }
 
     fn api<K>(&self) -> Api<K>
@@ -243,8 +429,9 @@ impl KubernetesDeployer {
         }
     }
 
-    /// Server-side applies one object, stamped with the release version.
-    async fn apply_object<K>(&self, mut object: K, version: u32) -> Result<()>
+    /// Server-side applies one object, stamped with the release version; returns the
+    /// object's generation as the API server stored it.
+    async fn apply_object<K>(&self, mut object: K, version: u32) -> Result<Option<i64>>
     where
         K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
             + Clone
@@ -261,14 +448,15 @@ impl KubernetesDeployer {
             .insert(RELEASE_VERSION.to_owned(), version.to_string());
         object.meta_mut().namespace = Some(self.namespace.clone());
         let params = PatchParams::apply(FIELD_MANAGER).force();
-        self.api::<K>()
+        let stored = self
+            .api::<K>()
             .patch(&name, &params, &Patch::Apply(&object))
             .await
             .map_err(|e| Error::Kube {
                 action: format!("apply {kind} `{name}` in `{}`", self.namespace),
                 source: Box::new(e),
             })?;
-        Ok(())
+        Ok(stored.meta().generation)
     }
 
     /// Deletes our objects of kind `K` matching `selector` (listed by that selector only).
@@ -376,6 +564,24 @@ fn kind_of<K: Resource<DynamicType = ()>>() -> String {
     K::kind(&()).into_owned()
 }
 
+/// The release version an object carries, if any.
+fn release_of(metadata: &ObjectMeta) -> Option<u32> {
+    metadata
+        .labels
+        .as_ref()
+        .and_then(|labels| labels.get(RELEASE_VERSION))
+        .and_then(|version| version.parse().ok())
+}
+
+/// The stream an object belongs to.
+fn stream_of(metadata: &ObjectMeta) -> Option<&str> {
+    metadata
+        .labels
+        .as_ref()
+        .and_then(|labels| labels.get(PART_OF))
+        .map(String::as_str)
+}
+
 fn is_ours(metadata: &ObjectMeta) -> bool {
     metadata
         .labels
@@ -402,23 +608,52 @@ impl AppDeployer for KubernetesDeployer {
                 Workload::StatefulSet(s) => self.check_ours::<StatefulSet>(&s.name_any()).await?,
             }
         }
+        // Forgotten first: if an apply fails half-way, the next check sees drift.
+        self.forget(&release.stream);
+        let mut applied = Vec::with_capacity(rendered.len() * 2);
         for objects in rendered {
-            self.apply_object(objects.service, release.version).await?;
-            match objects.workload {
+            let name = objects.service.name_any();
+            let generation = self.apply_object(objects.service, release.version).await?;
+            applied.push(AppliedObject {
+                kind: AppliedKind::Service,
+                name,
+                generation,
+            });
+            let (kind, name, generation) = match objects.workload {
                 Workload::Deployment(deployment) => {
-                    self.apply_object(deployment, release.version).await?;
+                    let name = deployment.name_any();
+                    let generation = self.apply_object(deployment, release.version).await?;
+                    (AppliedKind::Deployment, name, generation)
                 }
                 Workload::StatefulSet(stateful_set) => {
-                    self.apply_object(stateful_set, release.version).await?;
+                    let name = stateful_set.name_any();
+                    let generation = self.apply_object(stateful_set, release.version).await?;
+                    (AppliedKind::StatefulSet, name, generation)
                 }
-            }
+            };
+            applied.push(AppliedObject {
+                kind,
+                name,
+                generation,
+            });
         }
+        self.remember(
+            &release.stream,
+            Applied {
+                version: release.version,
+                fingerprint: fingerprint(release),
+                objects: applied,
+            },
+        );
         Ok(())
     }
 
     #[tracing::instrument(skip(self))]
     async fn delete(&self, stream: &str, scope: DeleteScope) -> Result<()> {
         let stream_selector = stream_selector(stream);
+        if scope == DeleteScope::All {
+            self.forget(stream);
+        }
         match scope {
             DeleteScope::All => {
                 self.delete_matching::<Deployment>(&stream_selector).await?;
@@ -455,9 +690,7 @@ impl AppDeployer for KubernetesDeployer {
     }
 
     async fn status(&self, stream: &str) -> Result<StreamStatus> {
-        if !self.is_synced() {
-            return Err(Error::NotSynced);
-        }
+        self.check_synced()?;
         let of_stream = |metadata: &ObjectMeta| {
             metadata.namespace.as_deref() == Some(self.namespace.as_str())
                 && metadata
@@ -484,5 +717,94 @@ impl AppDeployer for KubernetesDeployer {
             stream: stream.to_owned(),
             apps,
         })
+    }
+
+    async fn app(&self, deployment_id: &str) -> Result<Option<(String, AppStatus)>> {
+        self.check_synced()?;
+        let metadata = self
+            .deployments
+            .get(&self.reference(deployment_id))
+            .map(|d| d.metadata.clone())
+            .or_else(|| {
+                self.stateful_sets
+                    .get(&self.reference(deployment_id))
+                    .map(|s| s.metadata.clone())
+            });
+        Ok(metadata.and_then(|metadata| {
+            let stream = stream_of(&metadata)?.to_owned();
+            let status = self.app_status(&metadata, &stream);
+            Some((stream, status))
+        }))
+    }
+
+    async fn drifted(&self, release: &StreamRelease) -> Result<bool> {
+        self.check_synced()?;
+        let applied = self.applied.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(last) = applied.get(&release.stream) else {
+            return Ok(true);
+        };
+        if last.version != release.version || last.fingerprint != fingerprint(release) {
+            return Ok(true);
+        }
+        Ok(last
+            .objects
+            .iter()
+            .any(|object| self.object_drifted(object, release.version)))
+    }
+
+    async fn observed(&self) -> Result<BTreeMap<String, BTreeSet<u32>>> {
+        self.check_synced()?;
+        let mut streams: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+        let mut note = |metadata: &ObjectMeta| {
+            if let Some(stream) = stream_of(metadata) {
+                streams
+                    .entry(stream.to_owned())
+                    .or_default()
+                    .insert(release_of(metadata).unwrap_or(UNVERSIONED));
+            }
+        };
+        for deployment in self.deployments.state() {
+            note(&deployment.metadata);
+        }
+        for stateful_set in self.stateful_sets.state() {
+            note(&stateful_set.metadata);
+        }
+        for service in self.services.state() {
+            note(&service.metadata);
+        }
+        Ok(streams)
+    }
+
+    async fn logs(&self, stream: &str, app: Option<&str>) -> Result<BTreeMap<String, String>> {
+        let status = self.status(stream).await?;
+        let api = self.api::<Pod>();
+        let params = LogParams {
+            limit_bytes: Some(MAX_LOG_BYTES_PER_POD),
+            ..LogParams::default()
+        };
+        let mut logs = BTreeMap::new();
+        let wanted = status.apps.iter().filter(|candidate| {
+            app.is_none_or(|app| {
+                candidate.deployment_id == app || candidate.label.as_deref() == Some(app)
+            })
+        });
+        for found in wanted {
+            let mut text = String::new();
+            for instance in &found.instances {
+                let log = api
+                    .logs(&instance.id, &params)
+                    .await
+                    .map_err(|e| Error::Kube {
+                        action: format!(
+                            "read the log of Pod `{}` in `{}`",
+                            instance.id, self.namespace
+                        ),
+                        source: Box::new(e),
+                    })?;
+                text.push_str(&log);
+            }
+            logs.insert(found.deployment_id.clone(), text);
+        }
+        Ok(logs)
     }
 }

@@ -76,7 +76,10 @@ use dataflow_core::deployment::AppDeploymentRequest;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::Service;
 
-pub use deployer::{FIELD_MANAGER, KubernetesDeployer, SharedSecrets};
+pub use deployer::{
+    ApiRequestLabels, FIELD_MANAGER, KubernetesDeployer, KubernetesMetrics, MAX_LOG_BYTES_PER_POD,
+    SharedSecrets,
+};
 pub use mask::mask_objects;
 pub use names::check_stream_names;
 pub use platform::KubernetesPlatform;
