@@ -15,8 +15,10 @@
 pub mod about;
 pub mod apps;
 pub mod completion;
+pub mod deployments;
 pub mod error;
 pub mod hal;
+pub mod runtime;
 pub mod schema;
 pub mod streams;
 pub mod tools;

@@ -178,6 +178,49 @@ pub struct Config {
         global = true
     )]
     pub kubernetes_settings: Vec<KeyValue>,
+    /// A Kubernetes platform account streams can be deployed to: NAME (the cluster from the
+    /// in-cluster service account, else $KUBECONFIG or ~/.kube/config) or NAME=KUBECONFIG
+    /// (that file's current context). Its namespace is the namespace setting, else the
+    /// context's. Deployments pick one with spring.cloud.dataflow.skipper.platformName
+    /// (default: default). Repeatable; in the variable, one per line. None: streams cannot be
+    /// deployed, only exported.
+    #[arg(
+        long = "kubernetes-account",
+        env = "DATAFLOW_KUBERNETES_ACCOUNTS",
+        value_name = "NAME[=KUBECONFIG]",
+        value_delimiter = '\n',
+        global = true
+    )]
+    pub kubernetes_accounts: Vec<String>,
+    /// The longest time between two reconcile passes (each deploy, update, scale or
+    /// undeploy also starts one at once).
+    #[arg(
+        long,
+        env = "DATAFLOW_RECONCILE_INTERVAL_SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub reconcile_interval_seconds: u64,
+    /// How long the apps of an update (or rollback) may take to become deployed before it is
+    /// rolled back (Skipper's health check timeout).
+    #[arg(
+        long,
+        env = "DATAFLOW_UPGRADE_TIMEOUT_SECONDS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..=86_400),
+        global = true
+    )]
+    pub upgrade_timeout_seconds: u64,
+}
+
+/// One `--kubernetes-account`: its name and, if given, its kubeconfig file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountConfig {
+    /// The account's name.
+    pub name: String,
+    /// The kubeconfig file; `None`: the in-cluster account or the default kubeconfig.
+    pub kubeconfig: Option<PathBuf>,
 }
 
 /// One `KEY=VALUE` line of a repeatable setting. A blank line (a YAML block scalar in a
@@ -295,6 +338,42 @@ impl Config {
         checked_pairs("--kubernetes-setting", &self.kubernetes_settings)
     }
 
+    /// The `--kubernetes-account`s, or which one is malformed (empty name, a name given
+    /// twice).
+    pub fn kubernetes_accounts(&self) -> Result<Vec<AccountConfig>, String> {
+        let mut accounts: Vec<AccountConfig> = Vec::new();
+        for (index, entry) in self
+            .kubernetes_accounts
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .enumerate()
+        {
+            let (name, kubeconfig) = match entry.split_once('=') {
+                Some((name, path)) => (name.trim(), Some(PathBuf::from(path.trim()))),
+                None => (entry, None),
+            };
+            if name.is_empty()
+                || kubeconfig
+                    .as_ref()
+                    .is_some_and(|p| p.as_os_str().is_empty())
+            {
+                return Err(format!(
+                    "--kubernetes-account #{}: expected NAME or NAME=KUBECONFIG",
+                    index + 1
+                ));
+            }
+            if accounts.iter().any(|a| a.name == name) {
+                return Err(format!("--kubernetes-account: '{name}' is given twice"));
+            }
+            accounts.push(AccountConfig {
+                name: name.to_owned(),
+                kubeconfig,
+            });
+        }
+        Ok(accounts)
+    }
+
     /// The address to listen on.
     pub fn listen_addr(&self) -> SocketAddr {
         SocketAddr::new(self.bind, self.port)
@@ -352,6 +431,18 @@ impl Config {
                 "DATAFLOW_KUBERNETES_SETTINGS={}",
                 masked_lines(&self.kubernetes_settings)
             ),
+            format!(
+                "DATAFLOW_KUBERNETES_ACCOUNTS={}",
+                self.kubernetes_accounts.join(",")
+            ),
+            format!(
+                "DATAFLOW_RECONCILE_INTERVAL_SECONDS={}",
+                self.reconcile_interval_seconds
+            ),
+            format!(
+                "DATAFLOW_UPGRADE_TIMEOUT_SECONDS={}",
+                self.upgrade_timeout_seconds
+            ),
         ]
         .join("\n")
     }
@@ -391,6 +482,12 @@ impl fmt::Debug for Config {
                 "kubernetes_settings",
                 &masked_lines(&self.kubernetes_settings),
             )
+            .field("kubernetes_accounts", &self.kubernetes_accounts)
+            .field(
+                "reconcile_interval_seconds",
+                &self.reconcile_interval_seconds,
+            )
+            .field("upgrade_timeout_seconds", &self.upgrade_timeout_seconds)
             .finish()
     }
 }

@@ -49,8 +49,11 @@ impl AppError {
             ErrorClass::Internal => {
                 "The server failed to handle this request; the details are in its log.".to_owned()
             }
-            ErrorClass::Unavailable => {
+            ErrorClass::Unavailable if self.code() == Code::StoreUnavailable => {
                 "The database is not reachable right now; try again later.".to_owned()
+            }
+            ErrorClass::Unavailable => {
+                "The deployment platform cannot answer right now; try again later.".to_owned()
             }
             _ => self.0.public_message(),
         }

@@ -109,9 +109,41 @@ async fn render_stream(config: &Config, args: &RenderStream) -> anyhow::Result<S
         .await?)
 }
 
+/// The configured platform accounts, each watching its namespace.
+async fn platforms(config: &Config) -> anyhow::Result<service::platforms::Platforms> {
+    use dataflow_deployer::kubernetes::{KubernetesDeployer, KubernetesPlatform};
+    let settings = config.kubernetes_settings().map_err(anyhow::Error::msg)?;
+    let platform = KubernetesPlatform::from_properties(&settings)
+        .context("invalid Kubernetes platform setting (--kubernetes-setting)")?;
+    let mut accounts = Vec::new();
+    for account in config.kubernetes_accounts().map_err(anyhow::Error::msg)? {
+        let deployer = match &account.kubeconfig {
+            Some(path) => KubernetesDeployer::from_kubeconfig(path, platform.clone()).await,
+            None => KubernetesDeployer::infer(platform.clone()).await,
+        }
+        .with_context(|| format!("cannot set up the Kubernetes account '{}'", account.name))?;
+        let description = format!(
+            "master url = [{}], namespace = [{}]",
+            deployer.cluster_url().unwrap_or("in-cluster"),
+            deployer.namespace()
+        );
+        info!(account = %account.name, %description, "Kubernetes account ready.");
+        accounts.push(service::platforms::Account {
+            name: account.name,
+            platform_type: "kubernetes",
+            description,
+            kubernetes_metrics: Some(deployer.metrics().clone()),
+            platform: std::sync::Arc::new(platform.clone()),
+            deployer: std::sync::Arc::new(deployer),
+        });
+    }
+    Ok(service::platforms::Platforms::new(accounts))
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
     let deployments = deployments(&config, store.clone())?;
+    let platforms = platforms(&config).await?;
     let policy = ImportPolicy::new(&config.app_import_dirs, &config.app_import_allowed_hosts)
         .context("invalid --app-import-dir")?;
     let state = AppState::with_import_policy(
@@ -121,7 +153,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         policy,
     )?
     .with_deployments(deployments)
+    .with_platforms(&platforms)
     .trusting_forwarded_headers(config.trust_forwarded_headers);
+    let reconciler = state.start_reconciler(service::reconcile::ReconcileSettings {
+        interval: Duration::from_secs(config.reconcile_interval_seconds),
+        upgrade_timeout: Duration::from_secs(config.upgrade_timeout_seconds),
+    });
     let addr = config.listen_addr();
     let listener = TcpListener::bind(addr)
         .await
@@ -131,6 +168,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the HTTP server failed")?;
+    reconciler.abort();
     info!("Stopped.");
     Ok(())
 }

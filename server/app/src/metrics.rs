@@ -14,6 +14,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use crate::service::platforms::Platforms;
+use crate::service::reconcile::ReconcileMetrics;
 use crate::state::AppState;
 
 /// The route label of requests that matched no route.
@@ -119,17 +121,40 @@ pub struct Metrics {
     registry: Registry,
     /// HTTP request metrics.
     pub http: HttpMetrics,
+    /// What the reconcile loop does on the platforms.
+    pub reconcile: ReconcileMetrics,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
-        let mut registry = Registry::with_prefix("dataflow");
-        let http = HttpMetrics::default().register(&mut registry);
-        Self { registry, http }
+        Self::new(&Platforms::default())
     }
 }
 
 impl Metrics {
+    /// The metrics of a server deploying to `platforms`: each account's client metrics carry
+    /// an `account` label.
+    pub fn new(platforms: &Platforms) -> Self {
+        let mut registry = Registry::with_prefix("dataflow");
+        let http = HttpMetrics::default().register(&mut registry);
+        let reconcile = ReconcileMetrics::default();
+        reconcile.register(&mut registry);
+        for account in platforms.all() {
+            if let Some(kubernetes) = &account.kubernetes_metrics {
+                let labelled = registry.sub_registry_with_label((
+                    std::borrow::Cow::Borrowed("account"),
+                    std::borrow::Cow::Owned(account.name.clone()),
+                ));
+                kubernetes.register(labelled);
+            }
+        }
+        Self {
+            registry,
+            http,
+            reconcile,
+        }
+    }
+
     /// The registry as OpenMetrics text.
     pub fn encode(&self) -> Result<String, std::fmt::Error> {
         let mut text = String::new();

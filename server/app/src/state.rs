@@ -10,7 +10,10 @@ use dataflow_store::Store;
 use crate::metrics::Metrics;
 use crate::service::cpu::CpuPool;
 use crate::service::deployments::Deployments;
+use crate::service::platforms::Platforms;
+use crate::service::reconcile::{ReconcileSettings, Reconciler};
 use crate::service::registry::{Fetcher, ImportPolicy, Registry};
+use crate::service::releases::Releases;
 use crate::service::streams::Streams;
 
 /// Shared state of the server (cheap to clone).
@@ -24,6 +27,8 @@ pub struct AppState {
     pub streams: Streams,
     /// Stream deployment planning and rendering.
     pub deployments: Deployments,
+    /// Stream deployments on the platform accounts (releases).
+    pub releases: Releases,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
     /// Largest request body accepted.
@@ -60,14 +65,21 @@ impl AppState {
         let fetcher = Fetcher::new(policy, max_request_bytes, fetch_timeout)
             .context("cannot start the HTTP client for app lists")?;
         let cpu = CpuPool::default();
+        let deployments = Deployments::new(
+            store.clone(),
+            KubernetesPlatform::default(),
+            BTreeMap::new(),
+        );
         Ok(Self {
             registry: Registry::new(store.clone(), fetcher),
             streams: Streams::new(store.clone(), cpu.clone()),
-            deployments: Deployments::new(
+            releases: Releases::new(
                 store.clone(),
-                KubernetesPlatform::default(),
-                BTreeMap::new(),
+                deployments.clone(),
+                Platforms::default(),
+                Arc::default(),
             ),
+            deployments,
             store,
             metrics: Arc::new(Metrics::default()),
             max_request_bytes,
@@ -89,9 +101,43 @@ impl AppState {
     /// app properties) instead of the defaults.
     #[must_use]
     pub fn with_deployments(self, deployments: Deployments) -> Self {
+        let releases = Releases::new(
+            self.store.clone(),
+            deployments.clone(),
+            self.releases.platforms().clone(),
+            self.releases.wake_handle(),
+        );
         Self {
             deployments,
+            releases,
             ..self
         }
+    }
+
+    /// The same state deploying streams to `platforms` (their client metrics registered).
+    #[must_use]
+    pub fn with_platforms(self, platforms: &Platforms) -> Self {
+        let releases = Releases::new(
+            self.store.clone(),
+            self.deployments.clone(),
+            platforms.clone(),
+            self.releases.wake_handle(),
+        );
+        Self {
+            releases,
+            metrics: Arc::new(Metrics::new(platforms)),
+            ..self
+        }
+    }
+
+    /// Starts the reconcile loop over this state's releases and platforms; it runs until the
+    /// returned task is aborted.
+    pub fn start_reconciler(&self, settings: ReconcileSettings) -> tokio::task::JoinHandle<()> {
+        Reconciler::new(
+            self.releases.clone(),
+            settings,
+            self.metrics.reconcile.clone(),
+        )
+        .spawn()
     }
 }

@@ -138,6 +138,11 @@ pub trait AppDeployer: Send + Sync {
     /// that this server did not create, or when the platform refuses or cannot be reached.
     async fn apply(&self, release: &StreamRelease) -> Result<()>;
 
+    /// The deployment id the platform gives an app of a release (on Kubernetes
+    /// `<stream>-<label>-v<N>`, the name of its Deployment or StatefulSet), as
+    /// [`AppStatus::deployment_id`] reports it.
+    fn deployment_id(&self, app: &AppDeploymentRequest) -> String;
+
     /// Deletes the stream's objects in `scope`. Deleting what is already gone is not an error.
     ///
     /// # Errors

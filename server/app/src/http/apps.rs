@@ -250,14 +250,51 @@ async fn make_default(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// Refuses to unregister a version a deployed stream runs (its releases could no longer be
+/// planned, so the reconcile loop could not restore them): 409 naming the streams. `None`:
+/// the default version.
+async fn check_unused(
+    state: &AppState,
+    app_type: AppType,
+    name: &str,
+    version: Option<&str>,
+) -> Result<(), ApiError> {
+    let version = match version {
+        Some(version) => Some(version.to_owned()),
+        None => state
+            .store
+            .find_app(app_type, name, None)
+            .await
+            .map_err(crate::error::AppError::from)?
+            .map(|registration| registration.version),
+    };
+    let Some(version) = version else {
+        return Ok(());
+    };
+    let users = state
+        .releases
+        .streams_using(app_type, name, Some(&version))
+        .await?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        Code::AppRegistrationInUse,
+        format!(
+            "Cannot unregister {app_type}:{name}:{version}: deployed stream(s) use it: {}; \
+             undeploy them first",
+            users.join(", ")
+        ),
+    ))
+}
+
 async fn unregister_default(
     State(state): State<AppState>,
     ApiPath((app_type_text, name)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .registry
-        .unregister(app_type(&app_type_text)?, &name, None)
-        .await?;
+    let app_type = app_type(&app_type_text)?;
+    check_unused(&state, app_type, &name, None).await?;
+    state.registry.unregister(app_type, &name, None).await?;
     Ok(StatusCode::OK)
 }
 
@@ -265,14 +302,28 @@ async fn unregister_version(
     State(state): State<AppState>,
     ApiPath((app_type_text, name, version)): ApiPath<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
+    let app_type = app_type(&app_type_text)?;
+    check_unused(&state, app_type, &name, Some(&version)).await?;
     state
         .registry
-        .unregister(app_type(&app_type_text)?, &name, Some(&version))
+        .unregister(app_type, &name, Some(&version))
         .await?;
     Ok(StatusCode::OK)
 }
 
 async fn unregister_all(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+    if !state
+        .store
+        .live_releases(None, 1)
+        .await
+        .map_err(crate::error::AppError::from)?
+        .is_empty()
+    {
+        return Err(ApiError::new(
+            Code::AppRegistrationInUse,
+            "Cannot unregister all apps while streams are deployed; undeploy them first",
+        ));
+    }
     state.registry.unregister_all().await?;
     Ok(StatusCode::OK)
 }

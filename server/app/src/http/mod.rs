@@ -20,6 +20,7 @@ mod completions;
 mod deployments;
 pub mod error;
 pub mod extract;
+mod runtime;
 mod streams;
 mod tools;
 
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(apps::routes())
         .merge(completions::routes())
         .merge(deployments::routes())
+        .merge(runtime::routes())
         .merge(streams::routes())
         .merge(tools::routes())
         // Runs after routing, so the metrics see the matched route template.

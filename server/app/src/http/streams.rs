@@ -41,11 +41,14 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/streams/validation/{name}", get(validate))
 }
 
-/// The state every stream shows until a platform can deploy streams.
-const STATE: DeploymentState = DeploymentState::Undeployed;
-
-fn resource(stream: &StreamDefinitionRecord, base: &str) -> StreamDefinitionResource {
-    StreamDefinitionResource::new(stream, STATE, base)
+/// The resource of `stream` with its deployment state.
+async fn resource(
+    state: &AppState,
+    stream: &StreamDefinitionRecord,
+    base: &str,
+) -> Result<StreamDefinitionResource, ApiError> {
+    let status: DeploymentState = state.releases.state(&stream.name).await?;
+    Ok(StreamDefinitionResource::new(stream, status, base))
 }
 
 fn page_request(params: &Params) -> Result<PageRequest<StreamSort>, ApiError> {
@@ -74,10 +77,18 @@ async fn create(
         deployment_properties: &properties,
     };
     let stream = state.streams.create(request).await?;
+    if request.deploy {
+        // SCDF's order: create, then deploy. A deploy that is refused (bad properties, no
+        // platform) takes the creation back, so nothing is half-written.
+        if let Err(e) = state.releases.deploy(&stream.name, &properties).await {
+            state.streams.delete(&stream.name).await?;
+            return Err(e.into());
+        }
+    }
     Ok((
         StatusCode::CREATED,
         hal_json(),
-        Json(resource(&stream, &base)),
+        Json(resource(&state, &stream, &base).await?),
     )
         .into_response())
 }
@@ -93,7 +104,10 @@ async fn list(
         page: page_request(&params)?,
     };
     let found = state.streams.list(&query).await?;
-    let items = found.items.iter().map(|s| resource(s, &base)).collect();
+    let mut items = Vec::with_capacity(found.items.len());
+    for stream in &found.items {
+        items.push(resource(&state, stream, &base).await?);
+    }
     let (number, size) = (u64::from(query.page.page), u64::from(query.page.size));
     let links = page_links(
         &format!("{base}/streams/definitions"),
@@ -118,7 +132,7 @@ async fn show(
     ApiPath(name): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let stream = state.streams.get(&name).await?;
-    Ok((hal_json(), Json(resource(&stream, &base))).into_response())
+    Ok((hal_json(), Json(resource(&state, &stream, &base).await?)).into_response())
 }
 
 /// Orders two streams by the sort keys, then by name (ignoring case, as the database does).
@@ -167,12 +181,14 @@ async fn related(
         streams.sort_by(|a, b| compare(a, b, &page.sort));
     }
     let total = streams.len() as u64;
-    let items = streams
+    let mut items = Vec::new();
+    for stream in streams
         .iter()
         .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
         .take(page.size as usize)
-        .map(|s| resource(s, &base))
-        .collect();
+    {
+        items.push(resource(&state, stream, &base).await?);
+    }
     let (number, size) = (u64::from(page.page), u64::from(page.size));
     let links = page_links(&url, &params, number, size, total);
     let body = PagedResources::new(
@@ -233,12 +249,16 @@ async fn delete_one(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
+    // SCDF's order: a deployed stream is undeployed first.
+    let stream = state.streams.get(&name).await?;
+    state.releases.undeploy_releases_of(&stream.name).await?;
     state.streams.delete(&name).await?;
     Ok(StatusCode::OK)
 }
 
 /// `DELETE /streams/definitions`
 async fn delete_all(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+    state.releases.undeploy_all().await?;
     state.streams.delete_all().await?;
     Ok(StatusCode::OK)
 }

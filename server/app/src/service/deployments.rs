@@ -120,12 +120,35 @@ impl Deployments {
             .collect()
     }
 
-    /// One deployment request per app of the stream.
+    /// One deployment request per app of the stream, named for a first release.
     pub async fn plan(
         &self,
         name: &str,
         dsl: &str,
         properties: &BTreeMap<String, String>,
+    ) -> AppResult<Vec<AppDeploymentRequest>> {
+        self.plan_release(name, dsl, properties, 1).await
+    }
+
+    /// Checks that every request renders for `platform` (nothing is applied).
+    pub fn check_renders(
+        &self,
+        requests: &[AppDeploymentRequest],
+        platform: &KubernetesPlatform,
+    ) -> AppResult<()> {
+        for request in requests {
+            render_app(request, platform, &NoSecrets).map_err(|e| render_error(request, &e))?;
+        }
+        Ok(())
+    }
+
+    /// One deployment request per app of the stream, named for release `release`.
+    pub async fn plan_release(
+        &self,
+        name: &str,
+        dsl: &str,
+        properties: &BTreeMap<String, String>,
+        release: u32,
     ) -> AppResult<Vec<AppDeploymentRequest>> {
         let definition = parse_stream_named(dsl, Some(name)).map_err(|e| {
             AppError::new(Code::InvalidStreamDefinition, blot_dsl_text(&e.formatted()))
@@ -139,7 +162,7 @@ impl Deployments {
             registrations: &registrations,
             properties,
             server_app_properties: &self.server_app_properties,
-            release: 1,
+            release,
         })?;
         Ok(requests)
     }

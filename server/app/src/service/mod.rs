@@ -2,7 +2,10 @@
 
 pub mod cpu;
 pub mod deployments;
+pub mod platforms;
+pub mod reconcile;
 pub mod registry;
+pub mod releases;
 pub mod streams;
 
 use dataflow_core::Code;

@@ -100,7 +100,7 @@ impl Streams {
 
     /// Creates a stream: the DSL must parse (with `name` as the stream's name) and every app
     /// must be registered with the type its place infers. All unregistered apps are reported at
-    /// once. `deploy` is refused (nothing written) while no platform is configured.
+    /// once. `deploy` is the caller's next step (see the HTTP handler).
     #[instrument(skip_all, fields(name = request.name, deploy = request.deploy))]
     pub async fn create(&self, request: CreateRequest<'_>) -> AppResult<StreamDefinitionRecord> {
         let name = request.name;
@@ -143,26 +143,6 @@ impl Streams {
             .collect();
         if !missing.is_empty() {
             return Err(invalid(missing_apps_message(missing)));
-        }
-
-        if request.deploy {
-            // Refused before anything is written, after every check that could fail the
-            // creation itself: "create it without deploy" must then succeed.
-            if self.store.find_stream(name).await?.is_some() {
-                return Err(duplicate(name));
-            }
-            tracing::debug!(
-                properties = request.deployment_properties.len(),
-                "Deploy asked for at creation."
-            );
-            return Err(AppError::new(
-                Code::NoPlatform,
-                format!(
-                    "Stream '{name}' was not created: deploy=true needs a deployment platform, \
-                     and none is configured. Create it without deploy and export its manifests \
-                     with POST /streams/deployments/{name}/manifest."
-                ),
-            ));
         }
 
         let record = StreamDefinitionRecord {

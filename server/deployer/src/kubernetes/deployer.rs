@@ -18,6 +18,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
+use dataflow_core::deployment::AppDeploymentRequest;
 use futures::{FutureExt, StreamExt};
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
@@ -83,10 +84,11 @@ pub struct KubernetesMetrics {
 }
 
 impl KubernetesMetrics {
-    /// Registers the metrics in `registry` (as `dataflow_kubernetes_api_requests_total`).
+    /// Registers the metrics in `registry` (as `kubernetes_api_requests_total` under the
+    /// registry's prefix).
     pub fn register(&self, registry: &mut Registry) {
         registry.register(
-            "dataflow_kubernetes_api_requests",
+            "kubernetes_api_requests",
             "Requests the server sent to the Kubernetes API, by HTTP method",
             self.api_requests.clone(),
         );
@@ -156,6 +158,7 @@ pub struct KubernetesDeployer {
     watches: Vec<JoinHandle<()>>,
     applied: Mutex<HashMap<String, Applied>>,
     metrics: KubernetesMetrics,
+    cluster_url: Option<String>,
 }
 
 impl Debug for KubernetesDeployer {
@@ -239,6 +242,7 @@ impl KubernetesDeployer {
             ],
             applied: Mutex::new(HashMap::new()),
             metrics,
+            cluster_url: None,
         }
     }
 
@@ -286,13 +290,16 @@ impl KubernetesDeployer {
                     .inc();
                 request
             });
+        let cluster_url = config.cluster_url.to_string();
         let client = ClientBuilder::try_from(config)
             .map_err(|e| Error::KubeConfig {
                 message: e.to_string(),
             })?
             .with_layer(&count)
             .build();
-        Ok(Self::with_metrics(client, platform, metrics))
+        let mut deployer = Self::with_metrics(client, platform, metrics);
+        deployer.cluster_url = Some(cluster_url);
+        Ok(deployer)
     }
 
     /// The client's metrics (requests are counted only for deployers made from a kubeconfig
@@ -306,6 +313,11 @@ impl KubernetesDeployer {
     pub fn with_secrets(mut self, secrets: SharedSecrets) -> Self {
         self.secrets = secrets;
         self
+    }
+
+    /// The API server's URL, when the deployer was made from a kubeconfig or the environment.
+    pub fn cluster_url(&self) -> Option<&str> {
+        self.cluster_url.as_deref()
     }
 
     /// The namespace the deployer works in.
@@ -646,6 +658,10 @@ impl AppDeployer for KubernetesDeployer {
             },
         );
         Ok(())
+    }
+
+    fn deployment_id(&self, app: &AppDeploymentRequest) -> String {
+        super::names::deployment_id(app.group.as_deref(), &app.definition_name)
     }
 
     #[tracing::instrument(skip(self))]
