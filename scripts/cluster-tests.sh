@@ -41,5 +41,5 @@ filters=("$@")
 ((${#filters[@]} > 0)) || filters=(cluster_)
 
 step "cluster tests against $kubeconfig"
-cargo test -p dataflow-deployer --locked --test cluster -- --ignored "${filters[@]}" ||
+cargo test -p dataflow-deployer -p dataflow-server --locked --test cluster -- --ignored "${filters[@]}" ||
     fail "cluster tests failed against $kubeconfig (see above; a failed test's namespace is left for inspection)"

@@ -150,7 +150,7 @@ kube_cluster_start || fail "could not start the throwaway Kubernetes cluster (se
 step "Kubernetes cluster suite (ignored tests named cluster_*)"
 log="$log_dir/cluster-suite.log"
 set +e
-cargo test -p dataflow-deployer --locked --test cluster -- --ignored cluster_ 2>&1 | tee "$log"
+cargo test -p dataflow-deployer -p dataflow-server --locked --test cluster -- --ignored cluster_ 2>&1 | tee "$log"
 cargo_status=${PIPESTATUS[0]}
 set -e
 count_results "$log"
