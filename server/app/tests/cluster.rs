@@ -399,7 +399,9 @@ async fn cluster_workshop_stream_deploys_scales_heals_and_undeploys() {
     server.create_stream().await;
     assert_eq!(server.status().await, "undeployed");
     let calls_before = server.api_requests().await;
-    server.deploy(&json!({})).await;
+    server
+        .deploy(&json!({ "app.brake-log.spring.datasource.password": "hunter2" }))
+        .await;
     let (status, again) = server
         .post_json(&format!("/streams/deployments/{NAME}"), &json!({}))
         .await;
@@ -542,6 +544,14 @@ async fn cluster_crash_looping_app_makes_the_stream_partial() {
             .all(|(_, state, _)| state == "deployed"),
         "{apps:?}"
     );
+
+    // Destroying a deployed stream undeploys it first.
+    let (status, body) = server.delete(&format!("/streams/definitions/{NAME}")).await;
+    assert_eq!(status, 200, "{body}");
+    eventually("nothing of ours left", || async {
+        ns.count::<Deployment>().await == 0 && ns.count::<Service>().await == 0
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -778,8 +788,15 @@ async fn cluster_foreign_objects_are_neither_listed_nor_touched() {
 
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path(), &ns.name, 300).await;
-    server.create_stream().await;
-    server.deploy(&json!({})).await;
+    let (status, body) = server.post_form("/apps", &[("apps", APPS)]).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = server
+        .post_form(
+            "/streams/definitions",
+            &[("name", NAME), ("definition", STREAM), ("deploy", "true")],
+        )
+        .await;
+    assert_eq!(status, 201, "created and deployed at once: {body}");
     server.wait_for_status("deployed").await;
     let (_, apps) = server.get("/runtime/apps").await;
     let listed: Vec<&str> = apps["_embedded"]["appStatusResourceList"]
