@@ -6,6 +6,7 @@
 #   scripts/bench.sh                    # everything
 #   scripts/bench.sh -- --quick         # args after `--` go to the criterion bench
 #   scripts/bench.sh --startup-only     # only cold start + idle memory (steps 3-4)
+#   scripts/bench.sh --cluster          # only the runtime status bench (step 5)
 #
 # Steps:
 #   1. start a throwaway MariaDB with --durable (fsync on commit, so figures are
@@ -20,9 +21,17 @@
 #      time from spawning `dataflow-server serve` to the first answered
 #      GET /about, then idle RSS 2 s later, then SIGTERM and a check that it
 #      exited 0 (graceful shutdown). Prints each run and the medians.
+#   5. (--cluster only) builds (cached) and starts the throwaway Kubernetes test
+#      control plane (scripts/lib/kube-cluster.sh), then runs cargo bench -p
+#      dataflow-server --bench runtime_status: the release server deploys
+#      DATAFLOW_BENCH_STREAMS (default 1000) three-app streams, and the bench
+#      prints GET /runtime/streams latency (p50/p99) from the watch caches, the
+#      server's RSS, and the Kubernetes API requests it made. Takes several
+#      minutes on 2 cores (the cluster's controllers create 3000 pods).
 #
-# Needs: a Rust toolchain, curl, and (unless --startup-only) MariaDB server
-# binaries — see scripts/lib/mariadb.sh. Respects CARGO_TARGET_DIR.
+# Needs: a Rust toolchain, curl, and (unless --startup-only or --cluster)
+# MariaDB server binaries — see scripts/lib/mariadb.sh; for --cluster what
+# scripts/lib/kube-cluster.sh needs. Respects CARGO_TARGET_DIR.
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,10 +44,12 @@ usage() {
 }
 
 startup_only=0
+cluster_only=0
 bench_args=()
 while (($# > 0)); do
     case "$1" in
         --startup-only) startup_only=1 ;;
+        --cluster) cluster_only=1 ;;
         -h | --help) usage; exit 0 ;;
         --) shift; bench_args=("$@"); break ;;
         *) usage >&2; fail "unknown argument '$1' (extra bench arguments go after '--')" ;;
@@ -58,6 +69,21 @@ command -v curl >/dev/null 2>&1 ||
 
 # shellcheck source=scripts/lib/mariadb.sh
 source scripts/lib/mariadb.sh # mariadb_start/mariadb_stop, free_port
+
+if ((cluster_only == 1)); then
+    # shellcheck source=scripts/lib/kube-cluster.sh
+    source scripts/lib/kube-cluster.sh
+    trap kube_cluster_stop EXIT
+    step "build the test cluster's Kubernetes binaries (cached)"
+    kube_cluster_build || fail "could not build the test cluster's binaries (see above)"
+    step "start a throwaway Kubernetes cluster"
+    kube_cluster_start || fail "could not start the throwaway Kubernetes cluster (see above)"
+    step "cargo bench -p dataflow-server --bench runtime_status (${DATAFLOW_BENCH_STREAMS:-1000} streams)"
+    DATAFLOW_BENCH_KUBECONFIG=$DATAFLOW_TEST_KUBECONFIG \
+        cargo bench -p dataflow-server --bench runtime_status ||
+        fail "cargo bench (runtime_status) failed (see above)"
+    exit 0
+fi
 
 bench_tmp=''
 server_pid=''

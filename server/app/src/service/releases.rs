@@ -686,18 +686,24 @@ impl Releases {
         })
     }
 
-    /// The apps of one stream on its platform; none when it is not deployed, or (logged) when
-    /// its platform cannot answer now.
+    /// The apps of one stream as the platforms run them (from their caches; the database is
+    /// not read); none when nothing of it runs, or (logged) when a platform cannot answer now.
     pub async fn runtime_apps_of(&self, name: &str) -> AppResult<Vec<AppStatus>> {
-        match self.platform_status(name).await {
-            Ok(Some((_, status))) => Ok(status.apps),
-            Ok(None) => Ok(Vec::new()),
-            Err(e) if matches!(e.code(), Code::PlatformUnavailable | Code::NoSuchPlatform) => {
-                warn!(stream = name, error = %e, "No runtime status for the stream.");
-                Ok(Vec::new())
+        let mut apps = Vec::new();
+        for account in self.platforms.all() {
+            match account.deployer.status(name).await {
+                Ok(status) => apps.extend(status.apps),
+                Err(e) => {
+                    let e = AppError::from(e);
+                    if e.code() != Code::PlatformUnavailable {
+                        return Err(e);
+                    }
+                    warn!(stream = name, account = %account.name, error = %e,
+                          "No runtime status for the stream.");
+                }
             }
-            Err(e) => Err(e),
         }
+        Ok(apps)
     }
 
     /// The deployed app with this deployment id, on any account.

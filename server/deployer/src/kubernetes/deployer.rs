@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::{self, Debug};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
@@ -159,6 +160,8 @@ pub struct KubernetesDeployer {
     applied: Mutex<HashMap<String, Applied>>,
     metrics: KubernetesMetrics,
     cluster_url: Option<String>,
+    epoch: Arc<AtomicU64>,
+    index: Mutex<Option<Arc<Index>>>,
 }
 
 impl Debug for KubernetesDeployer {
@@ -178,8 +181,14 @@ impl Drop for KubernetesDeployer {
     }
 }
 
-/// Starts a reflector over our objects of kind `K` in `api`, feeding the returned store.
-fn reflect<K>(api: Api<K>) -> (Store<K>, JoinHandle<()>)
+/// Starts a reflector over our objects of kind `K` in `api`, feeding the returned store. Each
+/// object is cut down by `keep_only` before it is cached (the caches hold only what status and
+/// drift read), and every change counts one more in `epoch`.
+fn reflect<K>(
+    api: Api<K>,
+    keep_only: fn(&mut K),
+    epoch: Arc<AtomicU64>,
+) -> (Store<K>, JoinHandle<()>)
 where
     K: Resource<DynamicType = ()> + Clone + Debug + DeserializeOwned + Send + Sync + 'static,
 {
@@ -187,16 +196,93 @@ where
     let config = watcher::Config::default().labels(&managed_selector());
     let stream = watcher(api, config)
         .default_backoff()
-        // Managed fields are large and never read here.
-        .modify(|object| object.managed_fields_mut().clear())
+        .modify(move |object| {
+            // Managed fields are large and never read here.
+            object.managed_fields_mut().clear();
+            keep_only(object);
+        })
         .reflect(writer)
-        .for_each(|event| {
-            if let Err(error) = event {
-                tracing::warn!(%error, kind = %K::kind(&()), "watch failed; retrying");
+        .for_each(move |event| {
+            match event {
+                Ok(_) => {
+                    epoch.fetch_add(1, Ordering::Release);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, kind = %K::kind(&()), "watch failed; retrying");
+                }
             }
             futures::future::ready(())
         });
     (reader, tokio::spawn(stream))
+}
+
+/// A workload's metadata is all status and drift read of it.
+fn deployment_metadata_only(deployment: &mut Deployment) {
+    deployment.spec = None;
+    deployment.status = None;
+}
+
+fn stateful_set_metadata_only(stateful_set: &mut StatefulSet) {
+    stateful_set.spec = None;
+    stateful_set.status = None;
+}
+
+/// What instance status reads of a pod: its metadata, status, and each container's name,
+/// liveness probe and whether it is the app's (by the GUID variable, its value dropped).
+/// Arguments and environment values, which may hold secrets, are not kept.
+fn pod_status_fields_only(pod: &mut Pod) {
+    if let Some(spec) = pod.spec.take() {
+        let containers = spec
+            .containers
+            .into_iter()
+            .map(|container| k8s_openapi::api::core::v1::Container {
+                env: container.env.map(|env| {
+                    env.into_iter()
+                        .filter(|var| var.name == super::render::GUID_ENV)
+                        .map(|var| k8s_openapi::api::core::v1::EnvVar {
+                            name: var.name,
+                            ..Default::default()
+                        })
+                        .collect()
+                }),
+                liveness_probe: container.liveness_probe,
+                name: container.name,
+                ..Default::default()
+            })
+            .collect();
+        pod.spec = Some(k8s_openapi::api::core::v1::PodSpec {
+            containers,
+            ..Default::default()
+        });
+    }
+    pod.metadata.annotations = None;
+}
+
+fn service_metadata_only(_: &mut PartialObjectMeta<Service>) {}
+
+/// A Deployment or StatefulSet of ours, as cached.
+#[derive(Debug, Clone)]
+enum CachedWorkload {
+    Deployment(Arc<Deployment>),
+    StatefulSet(Arc<StatefulSet>),
+}
+
+impl CachedWorkload {
+    fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Self::Deployment(d) => &d.metadata,
+            Self::StatefulSet(s) => &s.metadata,
+        }
+    }
+}
+
+/// The caches indexed by stream and by app, rebuilt when a watch saw a change since: status
+/// requests then cost the size of their stream, not of the namespace.
+#[derive(Debug, Default)]
+struct Index {
+    epoch: u64,
+    workloads: HashMap<String, Vec<CachedWorkload>>,
+    pods: HashMap<String, Vec<Arc<Pod>>>,
 }
 
 impl KubernetesDeployer {
@@ -215,16 +301,28 @@ impl KubernetesDeployer {
             .namespace()
             .unwrap_or_else(|| client.default_namespace())
             .to_owned();
-        let (deployments, deployments_watch) =
-            reflect(Api::<Deployment>::namespaced(client.clone(), &namespace));
-        let (stateful_sets, stateful_sets_watch) =
-            reflect(Api::<StatefulSet>::namespaced(client.clone(), &namespace));
-        let (pods, pods_watch) = reflect(Api::<Pod>::namespaced(client.clone(), &namespace));
+        let epoch = Arc::new(AtomicU64::new(0));
+        let (deployments, deployments_watch) = reflect(
+            Api::<Deployment>::namespaced(client.clone(), &namespace),
+            deployment_metadata_only,
+            epoch.clone(),
+        );
+        let (stateful_sets, stateful_sets_watch) = reflect(
+            Api::<StatefulSet>::namespaced(client.clone(), &namespace),
+            stateful_set_metadata_only,
+            epoch.clone(),
+        );
+        let (pods, pods_watch) = reflect(
+            Api::<Pod>::namespaced(client.clone(), &namespace),
+            pod_status_fields_only,
+            epoch.clone(),
+        );
         // Only the metadata of Services: whether they exist and whose they are.
-        let (services, services_watch) = reflect(Api::<PartialObjectMeta<Service>>::namespaced(
-            client.clone(),
-            &namespace,
-        ));
+        let (services, services_watch) = reflect(
+            Api::<PartialObjectMeta<Service>>::namespaced(client.clone(), &namespace),
+            service_metadata_only,
+            epoch.clone(),
+        );
         Self {
             client,
             namespace,
@@ -243,6 +341,8 @@ impl KubernetesDeployer {
             applied: Mutex::new(HashMap::new()),
             metrics,
             cluster_url: None,
+            epoch,
+            index: Mutex::new(None),
         }
     }
 
@@ -392,6 +492,52 @@ impl KubernetesDeployer {
         !fine
     }
 
+    /// The caches by stream and by app, as of the last change the watches saw.
+    fn index(&self) -> Arc<Index> {
+        let epoch = self.epoch.load(Ordering::Acquire);
+        if let Some(index) = self
+            .index
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            && index.epoch == epoch
+        {
+            return index.clone();
+        }
+        let mut built = Index {
+            epoch,
+            ..Index::default()
+        };
+        let workloads = self
+            .deployments
+            .state()
+            .into_iter()
+            .map(CachedWorkload::Deployment)
+            .chain(
+                self.stateful_sets
+                    .state()
+                    .into_iter()
+                    .map(CachedWorkload::StatefulSet),
+            );
+        for workload in workloads {
+            if let Some(stream) = stream_of(workload.metadata()) {
+                built
+                    .workloads
+                    .entry(stream.to_owned())
+                    .or_default()
+                    .push(workload);
+            }
+        }
+        for pod in self.pods.state() {
+            if let Some(app) = pod.labels().get(APP_ID) {
+                built.pods.entry(app.clone()).or_default().push(pod);
+            }
+        }
+        let built = Arc::new(built);
+        *self.index.lock().unwrap_or_else(PoisonError::into_inner) = Some(built.clone());
+        built
+    }
+
     fn remember(&self, stream: &str, applied: Applied) {
         self.applied
             .lock()
@@ -533,18 +679,19 @@ impl KubernetesDeployer {
         Ok(listed.items.iter().map(ResourceExt::name_any).collect())
     }
 
-    fn app_status(&self, workload: &ObjectMeta, stream: &str) -> AppStatus {
+    fn app_status(&self, index: &Index, workload: &ObjectMeta, stream: &str) -> AppStatus {
         let deployment_id = workload.name.clone().unwrap_or_default();
         let label = |key: &str| workload.labels.as_ref().and_then(|l| l.get(key)).cloned();
         let release_version: Option<u32> = label(RELEASE_VERSION).and_then(|v| v.parse().ok());
-        let mut instances: Vec<InstanceStatus> = self
+        let mut instances: Vec<InstanceStatus> = index
             .pods
-            .state_filter(|pod| {
+            .get(&deployment_id)
+            .into_iter()
+            .flatten()
+            .filter(|pod| {
                 pod.metadata.namespace.as_deref() == Some(self.namespace.as_str())
-                    && pod.labels().get(APP_ID) == Some(&deployment_id)
                     && pod.labels().get(PART_OF).map(String::as_str) == Some(stream)
             })
-            .iter()
             .map(|pod| {
                 let mut attributes = instance_attributes(pod);
                 // What Skipper adds: the app's un-versioned name and its release.
@@ -716,17 +863,15 @@ impl AppDeployer for KubernetesDeployer {
                     .map(String::as_str)
                     == Some(stream)
         };
-        let mut apps: Vec<AppStatus> = self
-            .deployments
-            .state_filter(|d| of_stream(&d.metadata))
-            .iter()
-            .map(|d| self.app_status(&d.metadata, stream))
-            .chain(
-                self.stateful_sets
-                    .state_filter(|s| of_stream(&s.metadata))
-                    .iter()
-                    .map(|s| self.app_status(&s.metadata, stream)),
-            )
+        let index = self.index();
+        let mut apps: Vec<AppStatus> = index
+            .workloads
+            .get(stream)
+            .into_iter()
+            .flatten()
+            .map(CachedWorkload::metadata)
+            .filter(|metadata| of_stream(metadata))
+            .map(|metadata| self.app_status(&index, metadata, stream))
             .collect();
         apps.sort_by(|a, b| a.deployment_id.cmp(&b.deployment_id));
         Ok(StreamStatus {
@@ -746,9 +891,10 @@ impl AppDeployer for KubernetesDeployer {
                     .get(&self.reference(deployment_id))
                     .map(|s| s.metadata.clone())
             });
+        let index = self.index();
         Ok(metadata.and_then(|metadata| {
             let stream = stream_of(&metadata)?.to_owned();
-            let status = self.app_status(&metadata, &stream);
+            let status = self.app_status(&index, &metadata, &stream);
             Some((stream, status))
         }))
     }
