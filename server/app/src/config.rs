@@ -553,6 +553,40 @@ mod tests {
     }
 
     #[test]
+    fn kubernetes_accounts_are_names_with_optional_kubeconfigs() {
+        let accounts = config(&[
+            "--kubernetes-account",
+            "default",
+            "--kubernetes-account",
+            "east=/etc/dataflow/east.kubeconfig\n",
+        ])
+        .kubernetes_accounts()
+        .expect("well formed");
+        assert_eq!(
+            accounts,
+            [
+                AccountConfig {
+                    name: "default".to_owned(),
+                    kubeconfig: None
+                },
+                AccountConfig {
+                    name: "east".to_owned(),
+                    kubeconfig: Some(PathBuf::from("/etc/dataflow/east.kubeconfig"))
+                },
+            ]
+        );
+        let twice = config(&["--kubernetes-account", "a", "--kubernetes-account", "a=/k"])
+            .kubernetes_accounts()
+            .expect_err("a name given twice");
+        assert!(twice.contains("'a' is given twice"), "{twice}");
+        let empty = config(&["--kubernetes-account", "=/k"])
+            .kubernetes_accounts()
+            .expect_err("no name");
+        assert!(empty.contains("#1"), "{empty}");
+        assert!(config(&[]).kubernetes_accounts().unwrap().is_empty());
+    }
+
+    #[test]
     fn a_line_without_equals_is_refused_without_repeating_it() {
         let config = config(&[
             "--stream-app-property",

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service, ServiceAccount};
-use kube::api::{DeleteParams, ListParams, PostParams};
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config, ResourceExt};
 use serde_json::{Value, json};
@@ -506,6 +506,37 @@ async fn cluster_workshop_stream_deploys_scales_heals_and_undeploys() {
     })
     .await;
     server.wait_for_status("deployed").await;
+
+    // A Deployment scaled by hand (`kubectl scale`) is set back to what the release says.
+    ns.api::<Deployment>()
+        .patch(
+            "truck-performance-brake-log-v1",
+            &PatchParams::default(),
+            &Patch::Merge(json!({ "spec": { "replicas": 5 } })),
+        )
+        .await
+        .unwrap();
+    eventually("the hand-made scale to be undone", || async {
+        let sink = ns
+            .api::<Deployment>()
+            .get("truck-performance-brake-log-v1")
+            .await
+            .unwrap();
+        sink.spec.and_then(|spec| spec.replicas) == Some(1)
+    })
+    .await;
+
+    // What the loop did, for Prometheus.
+    let (_, metrics) = server.get("/metrics").await;
+    let metrics = metrics.as_str().unwrap().to_owned();
+    for expected in [
+        "dataflow_deployer_operations_total{operation=\"apply\",outcome=\"success\"}",
+        "dataflow_deployer_apply_duration_seconds_count",
+        "dataflow_streams{state=\"deployed\"} 1",
+        "dataflow_kubernetes_api_requests_total{account=\"default\",method=\"PATCH\"}",
+    ] {
+        assert!(metrics.contains(expected), "{expected} in\n{metrics}");
+    }
 
     let (status, _) = server.delete(&format!("/streams/deployments/{NAME}")).await;
     assert_eq!(status, 200);

@@ -762,3 +762,113 @@ impl Releases {
         Ok(users)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use dataflow_core::app::AppType;
+    use dataflow_core::release::Timestamp;
+
+    use super::*;
+
+    fn request(label: &str, release: u32, count: u32) -> AppDeploymentRequest {
+        AppDeploymentRequest {
+            stream: "s".to_owned(),
+            label: label.to_owned(),
+            registered_name: label.to_owned(),
+            app_type: AppType::Sink,
+            definition_name: definition_name(label, release),
+            resource: format!("docker:example/{label}:1.0.0"),
+            version: "1.0.0".to_owned(),
+            group: Some("s".to_owned()),
+            app_name: Some(label.to_owned()),
+            instances: count,
+            indexed: false,
+            app_properties: BTreeMap::from([
+                ("db.password".to_owned(), "hunter2".to_owned()),
+                ("level".to_owned(), "INFO".to_owned()),
+            ]),
+            deployment_properties: BTreeMap::new(),
+            command_line_args: Vec::new(),
+        }
+    }
+
+    fn release(version: u32, app_releases: &[(&str, u32)]) -> Release {
+        Release {
+            stream: "s".to_owned(),
+            version,
+            platform: "default".to_owned(),
+            status: ReleaseStatus::Deployed,
+            manifest: String::new(),
+            properties: BTreeMap::new(),
+            app_versions: BTreeMap::new(),
+            description: String::new(),
+            first_deployed: Timestamp::from_millis(0),
+            last_updated: Timestamp::from_millis(0),
+            deleted: None,
+            spec: ReleaseSpec {
+                properties: BTreeMap::new(),
+                app_releases: app_releases
+                    .iter()
+                    .map(|(label, n)| ((*label).to_owned(), *n))
+                    .collect(),
+            },
+        }
+    }
+
+    #[test]
+    fn skipper_manifests_mask_secrets_and_drop_the_version_from_the_resource() {
+        let manifest = skipper_manifest(&[request("log", 1, 2), request("time", 1, 1)]);
+        assert!(!manifest.contains("hunter2"), "{manifest}");
+        let documents: Vec<serde_yaml::Value> = manifest
+            .split("---\n")
+            .map(|doc| serde_yaml::from_str(doc).unwrap())
+            .collect();
+        assert_eq!(documents.len(), 2);
+        let log = &documents[0];
+        assert_eq!(log["kind"].as_str(), Some("SpringCloudDeployerApplication"));
+        assert_eq!(log["metadata"]["name"].as_str(), Some("log"));
+        assert_eq!(log["spec"]["resource"].as_str(), Some("docker:example/log"));
+        assert_eq!(log["spec"]["version"].as_str(), Some("1.0.0"));
+        assert_eq!(
+            log["spec"]["deploymentProperties"]["spring.cloud.deployer.count"].as_str(),
+            Some("2")
+        );
+        assert_eq!(
+            log["spec"]["applicationProperties"]["level"].as_str(),
+            Some("INFO")
+        );
+    }
+
+    #[test]
+    fn unchanged_apps_keep_the_name_of_the_release_that_started_them() {
+        // Release 3 runs log (named by release 1) and time (named by release 3).
+        let current = release(3, &[("log", 1), ("time", 3)]);
+        let running = StreamRelease {
+            stream: "s".to_owned(),
+            version: 3,
+            apps: vec![request("log", 1, 1), request("time", 3, 1)],
+        };
+        // The next release changes time's instance count only.
+        let next = [request("log", 4, 1), request("time", 4, 2)];
+        let carried = Releases::carried_over(&current, &running, &next, |_| false);
+        assert_eq!(carried, BTreeMap::from([("log".to_owned(), 1)]));
+        // Forcing log renames it too.
+        let forced = Releases::carried_over(&current, &running, &next, |label| label == "log");
+        assert!(forced.is_empty(), "{forced:?}");
+    }
+
+    #[test]
+    fn the_platform_choice_is_not_a_deployment_property() {
+        let (platform, rest) = split_platform(&BTreeMap::from([
+            (PLATFORM_NAME.to_owned(), "east".to_owned()),
+            ("app.log.x".to_owned(), "1".to_owned()),
+        ]));
+        assert_eq!(platform.as_deref(), Some("east"));
+        assert_eq!(
+            rest,
+            BTreeMap::from([("app.log.x".to_owned(), "1".to_owned())])
+        );
+    }
+}

@@ -650,7 +650,109 @@ async fn bad_exports_are_refused_with_scdf_errors(api: Api) {
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED, "{}", get.text);
 }
 
+/// Without a platform account: streams are undeployed, runtime views are empty, and every
+/// deployment operation says what is missing (the cluster suite covers the deployed paths).
+async fn without_a_platform_streams_stay_undeployed_and_say_why(api: Api) {
+    workshop(&api).await;
+    let platforms = api.get("/streams/deployments/platform/list").await;
+    assert_eq!(platforms.status, StatusCode::OK);
+    assert_eq!(platforms.json, json!([]));
+
+    let shown = api.get(&format!("/streams/deployments/{STREAM}")).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert_eq!(shown.json["streamName"], STREAM);
+    assert_eq!(shown.json["status"], "undeployed");
+    assert_eq!(shown.json["deploymentProperties"], "");
+    let listed = api.get("/streams/definitions").await;
+    assert_eq!(
+        listed.json["_embedded"]["streamDefinitionResourceList"][0]["status"],
+        "undeployed"
+    );
+
+    let deploy = api
+        .post_json(&format!("/streams/deployments/{STREAM}"), &json!({}))
+        .await;
+    assert_eq!(deploy.status, StatusCode::CONFLICT, "{}", deploy.text);
+    assert_eq!(deploy.logref(), "NoPlatformException");
+    assert!(deploy.error_message().contains("--kubernetes-account"));
+    let elsewhere = api
+        .post_json(
+            &format!("/streams/deployments/{STREAM}"),
+            &json!({ "spring.cloud.dataflow.skipper.platformName": "east" }),
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::CONFLICT, "{}", elsewhere.text);
+
+    for (path, body) in [
+        (
+            format!("/streams/deployments/scale/{STREAM}/brake-log/instances/2"),
+            json!({}),
+        ),
+        (
+            format!("/streams/deployments/update/{STREAM}"),
+            json!({ "updateProperties": { "app.brake-log.x": "1" } }),
+        ),
+    ] {
+        let refused = api.post_json(&path, &body).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{path}: {}",
+            refused.text
+        );
+        assert_eq!(refused.logref(), "StreamNotDeployedException", "{path}");
+    }
+    let rollback = api
+        .post_json(
+            &format!("/streams/deployments/rollback/{STREAM}/1"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(rollback.status, StatusCode::NOT_FOUND, "{}", rollback.text);
+    assert_eq!(rollback.logref(), "ReleaseNotFoundException");
+    let manifest = api
+        .get(&format!("/streams/deployments/manifest/{STREAM}/0"))
+        .await;
+    assert_eq!(manifest.status, StatusCode::NOT_FOUND, "{}", manifest.text);
+    let history = api
+        .get(&format!("/streams/deployments/history/{STREAM}"))
+        .await;
+    assert_eq!(history.json, json!([]));
+    let unknown = api.get("/streams/deployments/history/nope").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    let runtime = api.get("/runtime/streams").await;
+    assert_eq!(runtime.status, StatusCode::OK, "{}", runtime.text);
+    let stream = &runtime.json["_embedded"]["streamStatusResourceList"][0];
+    assert_eq!(stream["name"], STREAM);
+    assert!(
+        stream["applications"].get("_embedded").is_none(),
+        "{stream}"
+    );
+    let app = api
+        .get("/runtime/apps/truck-performance-brake-log-v1")
+        .await;
+    assert_eq!(app.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.logref(), "NoSuchAppException");
+    let logs = api.get(&format!("/streams/logs/{STREAM}")).await;
+    assert_eq!(logs.status, StatusCode::OK);
+    assert_eq!(logs.json, json!({ "logs": {} }));
+    let undeploy = api
+        .send(
+            Method::DELETE,
+            &format!("/streams/deployments/{STREAM}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        undeploy.status,
+        StatusCode::OK,
+        "undeploying an undeployed stream is a no-op"
+    );
+}
+
 on_both_databases!(
+    without_a_platform_streams_stay_undeployed_and_say_why,
     workshop_stream_exports_a_service_and_deployment_per_app,
     deployment_properties_change_the_export,
     partitioned_exports_use_a_stateful_set,
