@@ -152,8 +152,8 @@ pub struct KubernetesDeployer {
     namespace: String,
     platform: KubernetesPlatform,
     secrets: SharedSecrets,
-    deployments: Store<Deployment>,
-    stateful_sets: Store<StatefulSet>,
+    deployments: Store<PartialObjectMeta<Deployment>>,
+    stateful_sets: Store<PartialObjectMeta<StatefulSet>>,
     pods: Store<Pod>,
     services: Store<PartialObjectMeta<Service>>,
     watches: Vec<JoinHandle<()>>,
@@ -216,16 +216,8 @@ where
     (reader, tokio::spawn(stream))
 }
 
-/// A workload's metadata is all status and drift read of it.
-fn deployment_metadata_only(deployment: &mut Deployment) {
-    deployment.spec = None;
-    deployment.status = None;
-}
-
-fn stateful_set_metadata_only(stateful_set: &mut StatefulSet) {
-    stateful_set.spec = None;
-    stateful_set.status = None;
-}
+/// Metadata-only watches (workloads, Services) keep what they get.
+fn keep_metadata<K>(_: &mut PartialObjectMeta<K>) {}
 
 /// What instance status reads of a pod: its metadata, status, and each container's name,
 /// liveness probe and whether it is the app's (by the GUID variable, its value dropped).
@@ -256,15 +248,16 @@ fn pod_status_fields_only(pod: &mut Pod) {
         });
     }
     pod.metadata.annotations = None;
+    if let Some(status) = pod.status.as_mut() {
+        status.conditions = None;
+    }
 }
-
-fn service_metadata_only(_: &mut PartialObjectMeta<Service>) {}
 
 /// A Deployment or StatefulSet of ours, as cached.
 #[derive(Debug, Clone)]
 enum CachedWorkload {
-    Deployment(Arc<Deployment>),
-    StatefulSet(Arc<StatefulSet>),
+    Deployment(Arc<PartialObjectMeta<Deployment>>),
+    StatefulSet(Arc<PartialObjectMeta<StatefulSet>>),
 }
 
 impl CachedWorkload {
@@ -302,14 +295,15 @@ impl KubernetesDeployer {
             .unwrap_or_else(|| client.default_namespace())
             .to_owned();
         let epoch = Arc::new(AtomicU64::new(0));
+        // Only the metadata of workloads: status and drift read nothing else of them.
         let (deployments, deployments_watch) = reflect(
-            Api::<Deployment>::namespaced(client.clone(), &namespace),
-            deployment_metadata_only,
+            Api::<PartialObjectMeta<Deployment>>::namespaced(client.clone(), &namespace),
+            keep_metadata,
             epoch.clone(),
         );
         let (stateful_sets, stateful_sets_watch) = reflect(
-            Api::<StatefulSet>::namespaced(client.clone(), &namespace),
-            stateful_set_metadata_only,
+            Api::<PartialObjectMeta<StatefulSet>>::namespaced(client.clone(), &namespace),
+            keep_metadata,
             epoch.clone(),
         );
         let (pods, pods_watch) = reflect(
@@ -320,7 +314,7 @@ impl KubernetesDeployer {
         // Only the metadata of Services: whether they exist and whose they are.
         let (services, services_watch) = reflect(
             Api::<PartialObjectMeta<Service>>::namespaced(client.clone(), &namespace),
-            service_metadata_only,
+            keep_metadata,
             epoch.clone(),
         );
         Self {
