@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 #
 # scripts/cluster-tests.sh — runs the Kubernetes cluster tests
-# (server/deployer/tests/cluster.rs, the #[ignore]d tests named cluster_*)
-# against the cluster of your current kubeconfig: kind, minikube, k3d, a real
-# one. scripts/test.sh runs the same tests against a throwaway control plane
+# (server/deployer/tests/cluster.rs and server/app/tests/cluster.rs, the
+# #[ignore]d tests named cluster_*) against the cluster of your current
+# kubeconfig: kind, minikube, k3d, a real one. scripts/test.sh runs the same tests against a throwaway control plane
 # it starts itself; use this script to check that they hold on a real kubelet.
 #
 # Usage:
@@ -19,6 +19,12 @@
 # (kind: `kind load docker-image busybox:1.37`). The CronJob test waits for the
 # next full minute. The kubeconfig's user needs rights to create namespaces
 # and, in them, Deployments, StatefulSets, Services, Jobs, CronJobs and Pods.
+# The stream tests (the server binary's, and the deployer's ticktock ones)
+# deploy Spring Cloud Stream app images (dev.local/*, springcloudstream/*):
+# on a real kubelet they pass only where those images can be pulled and become
+# ready (their actuator health answering, their broker reachable); the test
+# control plane's kwok marks pods ready without running them. The crash-loop
+# cases rely on kwok's dataflow.test/outcome marker there.
 #
 # Needs: a Rust toolchain. Environment: respects CARGO_TARGET_DIR.
 

@@ -169,7 +169,17 @@ async fn main() {
 
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut server = Command::new(BIN)
+    // DATAFLOW_BENCH_WRAPPER runs the server under a tool (e.g. `heaptrack -o /tmp/server`).
+    let mut command = match setting("DATAFLOW_BENCH_WRAPPER") {
+        Some(wrapper) => {
+            let mut words = wrapper.split_whitespace();
+            let mut command = Command::new(words.next().expect("a wrapper command"));
+            command.args(words).arg(BIN);
+            command
+        }
+        None => Command::new(BIN),
+    };
+    let mut server = command
         .args(["--port", &port.to_string(), "--data-dir"])
         .arg(data.path())
         .arg("--kubernetes-account")
@@ -235,13 +245,21 @@ async fn main() {
         deploy_requests as f64 / streams as f64
     );
 
+    let idle: u64 = setting("DATAFLOW_BENCH_IDLE_SECONDS").map_or(60, |n| {
+        n.parse().expect("DATAFLOW_BENCH_IDLE_SECONDS: a number")
+    });
     let idle_before = http.api_requests().await;
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(idle)).await;
     println!(
-        "runtime_status: API requests while idle for 60 s with {streams} streams deployed: {}",
+        "runtime_status: API requests while idle for {idle} s with {streams} streams deployed: {}",
         http.api_requests().await - idle_before
     );
 
+    println!(
+        "runtime_status: server RSS with {streams} streams ({apps} Deployments, {apps} Pods, \
+         {apps} Services) cached, before the requests below: {:.1} MiB",
+        rss_mib(server.id())
+    );
     for (path, rounds) in [
         ("/runtime/streams".to_owned(), 500),
         (format!("/runtime/streams?page=0&size={streams}"), 50),
@@ -258,8 +276,8 @@ async fn main() {
         );
     }
     println!(
-        "runtime_status: server RSS with {streams} streams ({apps} Deployments, {apps} Pods, \
-         {apps} Services) cached: {:.1} MiB",
+        "runtime_status: server RSS after the requests (the one-page answers of all {streams} \
+         streams are several MiB of JSON): {:.1} MiB",
         rss_mib(server.id())
     );
 
