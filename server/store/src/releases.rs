@@ -45,6 +45,10 @@ pub trait ReleaseStore: Send + Sync {
     /// being rolled out) now. `None` when the stream is not deployed.
     async fn live_release(&self, stream: &str) -> Result<Option<Release>>;
 
+    /// For each of `streams` that has a live release, its name as stored and the platform its
+    /// release runs on (one query for a whole page of streams; names compare ignoring case).
+    async fn live_platforms(&self, streams: &[&str]) -> Result<Vec<(String, String)>>;
+
     /// At most `limit` releases of the stream, newest first (Skipper's history).
     async fn release_history(&self, stream: &str, limit: u32) -> Result<Vec<Release>>;
 
@@ -115,6 +119,18 @@ fn select_live_of_stream() -> String {
     format!(
         "SELECT {COLUMNS} FROM releases WHERE live = ? AND stream_name = ? \
          ORDER BY version DESC LIMIT 1"
+    )
+}
+
+/// How many stream names one [`ReleaseStore::live_platforms`] statement binds.
+const LIVE_PLATFORMS_BATCH: usize = 500;
+
+/// The live releases' platforms of `count` streams (`count` ≥ 1 placeholders).
+fn live_platforms_sql(count: usize) -> String {
+    let placeholders = vec!["?"; count].join(", ");
+    format!(
+        "SELECT DISTINCT stream_name, platform_name FROM releases \
+         WHERE live = ? AND stream_name IN ({placeholders})"
     )
 }
 
@@ -372,6 +388,20 @@ macro_rules! impl_release_store {
                     .fetch_optional(&self.pool)
                     .await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            async fn live_platforms(&self, streams: &[&str]) -> Result<Vec<(String, String)>> {
+                let mut found = Vec::new();
+                // Bounded statements: at most LIVE_PLATFORMS_BATCH names each.
+                for batch in streams.chunks(LIVE_PLATFORMS_BATCH) {
+                    let sql = live_platforms_sql(batch.len());
+                    let mut query = sqlx::query_as::<_, (String, String)>(&sql).bind(true);
+                    for stream in batch {
+                        query = query.bind(*stream);
+                    }
+                    found.extend(query.fetch_all(&self.pool).await?);
+                }
+                Ok(found)
             }
 
             async fn release_history(&self, stream: &str, limit: u32) -> Result<Vec<Release>> {

@@ -814,6 +814,38 @@ async fn the_live_release_is_the_newest_live_one(store: Arc<dyn Store>) {
     assert!(store.live_release("ticktock").await.unwrap().is_none());
 }
 
+async fn live_platforms_are_read_for_a_page_of_streams(store: Arc<dyn Store>) {
+    for stream in ["a", "b", "c"] {
+        let mut release = new_release(stream, "Install complete");
+        release.platform = format!("p-{stream}");
+        store.create_release(&release).await.unwrap();
+    }
+    store
+        .update_release_status("b", 1, ReleaseStatus::Deleted, "Delete complete")
+        .await
+        .unwrap();
+    let mut found = store
+        .live_platforms(&["A", "b", "c", "none"])
+        .await
+        .unwrap();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("a".to_owned(), "p-a".to_owned()),
+            ("c".to_owned(), "p-c".to_owned())
+        ]
+    );
+    assert!(store.live_platforms(&[]).await.unwrap().is_empty());
+    let many: Vec<String> = (0..1_200).map(|i| format!("s{i}")).collect();
+    let names: Vec<&str> = many.iter().map(String::as_str).chain(["c"]).collect();
+    assert_eq!(
+        store.live_platforms(&names).await.unwrap().len(),
+        1,
+        "batches of names"
+    );
+}
+
 async fn a_scale_replaces_a_releases_spec_in_place(store: Arc<dyn Store>) {
     let first = store
         .create_release(&new_release("ticktock", "Install complete"))
@@ -1072,6 +1104,7 @@ conformance!(
     releases_count_versions_per_stream,
     a_scale_replaces_a_releases_spec_in_place,
     the_live_release_is_the_newest_live_one,
+    live_platforms_are_read_for_a_page_of_streams,
     release_history_is_newest_first_and_bounded,
     release_status_changes_are_stamped,
     live_releases_are_the_reconcile_loops_desired_state,

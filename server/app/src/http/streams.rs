@@ -41,6 +41,21 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/streams/validation/{name}", get(validate))
 }
 
+/// The resources of a page of streams with their deployment states (one query for the page).
+async fn resources(
+    state: &AppState,
+    streams: &[StreamDefinitionRecord],
+    base: &str,
+) -> Result<Vec<StreamDefinitionResource>, ApiError> {
+    let names: Vec<&str> = streams.iter().map(|s| s.name.as_str()).collect();
+    let states = state.releases.states(&names).await?;
+    Ok(streams
+        .iter()
+        .zip(states)
+        .map(|(stream, status)| StreamDefinitionResource::new(stream, status, base))
+        .collect())
+}
+
 /// The resource of `stream` with its deployment state.
 async fn resource(
     state: &AppState,
@@ -104,10 +119,7 @@ async fn list(
         page: page_request(&params)?,
     };
     let found = state.streams.list(&query).await?;
-    let mut items = Vec::with_capacity(found.items.len());
-    for stream in &found.items {
-        items.push(resource(&state, stream, &base).await?);
-    }
+    let items = resources(&state, &found.items, &base).await?;
     let (number, size) = (u64::from(query.page.page), u64::from(query.page.size));
     let links = page_links(
         &format!("{base}/streams/definitions"),
@@ -181,14 +193,13 @@ async fn related(
         streams.sort_by(|a, b| compare(a, b, &page.sort));
     }
     let total = streams.len() as u64;
-    let mut items = Vec::new();
-    for stream in streams
+    let shown: Vec<StreamDefinitionRecord> = streams
         .iter()
         .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
         .take(page.size as usize)
-    {
-        items.push(resource(&state, stream, &base).await?);
-    }
+        .cloned()
+        .collect();
+    let items = resources(&state, &shown, &base).await?;
     let (number, size) = (u64::from(page.page), u64::from(page.size));
     let links = page_links(&url, &params, number, size, total);
     let body = PagedResources::new(

@@ -596,6 +596,34 @@ impl Releases {
         }
     }
 
+    /// The deployment states of a page of streams: one query for which are deployed and
+    /// where, then each one's platform cache.
+    pub async fn states(&self, names: &[&str]) -> AppResult<Vec<DeploymentState>> {
+        let live: std::collections::HashMap<String, String> = self
+            .store
+            .live_platforms(names)
+            .await?
+            .into_iter()
+            .map(|(stream, platform)| (stream.to_lowercase(), platform))
+            .collect();
+        let mut states = Vec::with_capacity(names.len());
+        for name in names {
+            let state = match live.get(&name.to_lowercase()) {
+                None => DeploymentState::Undeployed,
+                Some(platform) => match self.platforms.find(platform) {
+                    None => DeploymentState::Unknown,
+                    Some(account) => match account.deployer.status(name).await {
+                        Ok(status) if status.apps.is_empty() => DeploymentState::Deploying,
+                        Ok(status) => status.state(),
+                        Err(_) => DeploymentState::Unknown,
+                    },
+                },
+            };
+            states.push(state);
+        }
+        Ok(states)
+    }
+
     /// The deployment properties SCDF shows for a deployed stream: per app label, the
     /// platform properties (masked), the resource without its version, and the version.
     pub async fn shown_properties(&self, release: &Release) -> AppResult<String> {
