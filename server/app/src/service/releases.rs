@@ -140,6 +140,19 @@ pub fn skipper_manifest(requests: &[AppDeploymentRequest]) -> String {
     documents.join("---\n")
 }
 
+/// `properties` with `version.<label>` set for each app that has no such key yet.
+fn pin_versions(
+    mut properties: BTreeMap<String, String>,
+    app_versions: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    for (label, version) in app_versions {
+        properties
+            .entry(format!("version.{label}"))
+            .or_insert_with(|| version.clone());
+    }
+    properties
+}
+
 impl Releases {
     /// The service over `store`, planning with `deployments`, deploying to `platforms`, waking
     /// the reconcile loop through `wake` after every change.
@@ -199,13 +212,7 @@ impl Releases {
     /// The properties a release is planned with: its spec's, with each app's version pinned
     /// (`version.<label>`), so a later change of the default version does not change it.
     fn pinned_properties(release: &Release) -> BTreeMap<String, String> {
-        let mut properties = release.spec.properties.clone();
-        for (label, version) in &release.app_versions {
-            properties
-                .entry(format!("version.{label}"))
-                .or_insert_with(|| version.clone());
-        }
-        properties
+        pin_versions(release.spec.properties.clone(), &release.app_versions)
     }
 
     /// What the platform must run for `release`: its apps planned again from the stream's
@@ -482,12 +489,7 @@ impl Releases {
                 || k.eq_ignore_ascii_case(&format!("deployer.{app}.spring.cloud.deployer.count")))
         });
         properties.insert(key, count.to_string());
-        let mut pinned = properties.clone();
-        for (label, version) in &current.app_versions {
-            pinned
-                .entry(format!("version.{label}"))
-                .or_insert_with(|| version.clone());
-        }
+        let pinned = pin_versions(properties.clone(), &current.app_versions);
         let requests = self.plan_for(account, &stream, &pinned, 1).await?;
         let spec = ReleaseSpec {
             properties: properties.clone(),
