@@ -585,12 +585,15 @@ impl Releases {
     }
 
     /// The stream's deployment state (reference §5.3): `undeployed` without a live release,
-    /// `deploying` while nothing of it is on the platform yet, else from its apps; `unknown`
+    /// `deploying` while some app of it is not on the platform yet, else from its apps; `unknown`
     /// when its platform cannot tell now.
     pub async fn state(&self, name: &str) -> AppResult<DeploymentState> {
         match self.platform_status(name).await {
             Ok(None) => Ok(DeploymentState::Undeployed),
-            Ok(Some((_, status))) if status.apps.is_empty() => Ok(DeploymentState::Deploying),
+            // Not every app of the release observed yet (being applied): not deployed yet.
+            Ok(Some((live, status))) if status.apps.len() < live.app_versions.len() => {
+                Ok(DeploymentState::Deploying)
+            }
             Ok(Some((_, status))) => Ok(status.state()),
             Err(e) if e.code() == Code::PlatformUnavailable => Ok(DeploymentState::Unknown),
             Err(e) if e.code() == Code::NoSuchPlatform => Ok(DeploymentState::Unknown),
