@@ -35,7 +35,7 @@ use tracing::{debug, error, info, warn};
 
 use crate::error::{AppError, AppResult};
 use crate::service::platforms::Account;
-use crate::service::releases::{Releases, described};
+use crate::service::releases::{Releases, described, live_stream_state};
 
 /// How many live releases one query reads.
 const PAGE: u32 = 500;
@@ -257,11 +257,7 @@ impl Reconciler {
                     Ok(stream_changed) => changed |= stream_changed,
                     Err(e) => warn!(%stream, error = %e, "Cannot reconcile the stream."),
                 }
-                let state = match account.deployer.status(stream).await {
-                    Ok(status) if status.apps.is_empty() => DeploymentState::Deploying,
-                    Ok(status) => status.state(),
-                    Err(_) => DeploymentState::Unknown,
-                };
+                let state = live_stream_state(account.deployer.status(stream).await, 1);
                 *states.entry(state).or_default() += 1;
             }
             if let Some(observed) = observed {

@@ -140,6 +140,22 @@ pub fn skipper_manifest(requests: &[AppDeploymentRequest]) -> String {
     documents.join("---\n")
 }
 
+/// The state of a stream with a live release expecting `expected_apps` apps, from what its
+/// platform observed: `deploying` while fewer apps are observed (being applied), `unknown` when
+/// the platform cannot tell now, else from the apps (reference §5.3).
+pub(crate) fn live_stream_state(
+    observed: dataflow_deployer::Result<StreamStatus>,
+    expected_apps: usize,
+) -> DeploymentState {
+    match observed {
+        Ok(status) if status.apps.is_empty() || status.apps.len() < expected_apps => {
+            DeploymentState::Deploying
+        }
+        Ok(status) => status.state(),
+        Err(_) => DeploymentState::Unknown,
+    }
+}
+
 /// `properties` with `version.<label>` set for each app that has no such key yet.
 fn pin_versions(
     mut properties: BTreeMap<String, String>,
@@ -574,31 +590,18 @@ impl Releases {
         })
     }
 
-    /// The stream's apps on its platform, `None` when it is not deployed.
-    pub async fn platform_status(&self, name: &str) -> AppResult<Option<(Release, StreamStatus)>> {
-        let Some(live) = self.store.live_release(name).await? else {
-            return Ok(None);
-        };
-        let account = self.account_of(&live)?;
-        let status = account.deployer.status(&live.stream).await?;
-        Ok(Some((live, status)))
-    }
-
     /// The stream's deployment state (reference §5.3): `undeployed` without a live release,
     /// `deploying` while some app of it is not on the platform yet, else from its apps; `unknown`
     /// when its platform cannot tell now.
     pub async fn state(&self, name: &str) -> AppResult<DeploymentState> {
-        match self.platform_status(name).await {
-            Ok(None) => Ok(DeploymentState::Undeployed),
-            // Not every app of the release observed yet (being applied): not deployed yet.
-            Ok(Some((live, status))) if status.apps.len() < live.app_versions.len() => {
-                Ok(DeploymentState::Deploying)
-            }
-            Ok(Some((_, status))) => Ok(status.state()),
-            Err(e) if e.code() == Code::PlatformUnavailable => Ok(DeploymentState::Unknown),
-            Err(e) if e.code() == Code::NoSuchPlatform => Ok(DeploymentState::Unknown),
-            Err(e) => Err(e),
-        }
+        let Some(live) = self.store.live_release(name).await? else {
+            return Ok(DeploymentState::Undeployed);
+        };
+        let Some(account) = self.platforms.find(&live.platform) else {
+            return Ok(DeploymentState::Unknown);
+        };
+        let observed = account.deployer.status(&live.stream).await;
+        Ok(live_stream_state(observed, live.app_versions.len()))
     }
 
     /// The deployment states of a page of streams: one query for which are deployed and
@@ -617,11 +620,8 @@ impl Releases {
                 None => DeploymentState::Undeployed,
                 Some(platform) => match self.platforms.find(platform) {
                     None => DeploymentState::Unknown,
-                    Some(account) => match account.deployer.status(name).await {
-                        Ok(status) if status.apps.is_empty() => DeploymentState::Deploying,
-                        Ok(status) => status.state(),
-                        Err(_) => DeploymentState::Unknown,
-                    },
+                    // The page's query does not read how many apps each release runs.
+                    Some(account) => live_stream_state(account.deployer.status(name).await, 1),
                 },
             };
             states.push(state);
